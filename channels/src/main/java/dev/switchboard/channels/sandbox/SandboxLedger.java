@@ -1,0 +1,25 @@
+package dev.switchboard.channels.sandbox;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the sandbox was asked to send, per message id, in this JVM: lets a demo or a test see how
+ * many times a message reached the "provider" (the duplicate count of the delivery contract).
+ */
+public final class SandboxLedger {
+  private static final ConcurrentMap<String, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();
+
+  private SandboxLedger() {}
+
+  static void recordAttempt(String messageId) {
+    ATTEMPTS.computeIfAbsent(messageId, id -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** How many send attempts reached the sandbox for this message. */
+  public static int attempts(String messageId) {
+    AtomicInteger count = ATTEMPTS.get(messageId);
+    return count == null ? 0 : count.get();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.switchboard.channels.sandbox;
+
+import dev.switchboard.engine.message.OutboundMessage;
+import dev.switchboard.engine.provider.ChannelProvider;
+import dev.switchboard.engine.provider.DeliveryReceipt;
+import dev.switchboard.engine.provider.ReceiptSink;
+import dev.switchboard.engine.provider.SendOutcome;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.Scheduler;
+import scala.concurrent.ExecutionContextExecutor;
+
+/**
+ * A simulated provider. Recipients ending in {@code 0001} fail permanently; recipients ending in
+ * {@code 0002} fail transiently on the first two attempts and then succeed; every other message is
+ * sent after the configured latency and reported delivered after the receipt delay.
+ */
+public final class SandboxProvider implements ChannelProvider {
+  static final String PERMANENT_FAILURE_SUFFIX = "0001";
+  static final String TRANSIENT_FAILURE_SUFFIX = "0002";
+  static final int TRANSIENT_FAILURES = 2;
+
+  private final SandboxSettings settings;
+  private final Scheduler scheduler;
+  private final ExecutionContextExecutor executor;
+  private final ReceiptSink receipts;
+  private final Clock clock;
+
+  public SandboxProvider(
+      SandboxSettings settings,
+      Scheduler scheduler,
+      ExecutionContextExecutor executor,
+      ReceiptSink receipts,
+      Clock clock) {
+    this.settings = settings;
+    this.scheduler = scheduler;
+    this.executor = executor;
+    this.receipts = receipts;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
+    SandboxLedger.recordAttempt(message.id());
+    SendOutcome outcome = outcomeOf(message, attempt);
+    if (outcome instanceof SendOutcome.Sent sent) {
+      scheduler.scheduleOnce(
+          settings.latency().plus(settings.receiptDelay()),
+          () ->
+              receipts.report(
+                  new DeliveryReceipt(
+                      message.id(),
+                      sent.providerMessageId(),
+                      DeliveryReceipt.Outcome.DELIVERED,
+                      null,
+                      clock.instant())),
+          executor);
+    }
+    if (settings.latency().isZero()) {
+      return CompletableFuture.completedFuture(outcome);
+    }
+    CompletableFuture<SendOutcome> later = new CompletableFuture<>();
+    scheduler.scheduleOnce(settings.latency(), () -> later.complete(outcome), executor);
+    return later;
+  }
+
+  static SendOutcome outcomeOf(OutboundMessage message, int attempt) {
+    if (message.to().endsWith(PERMANENT_FAILURE_SUFFIX)) {
+      return new SendOutcome.PermanentFailure(
+          "sandbox_rejected", "the sandbox rejects recipients ending in 0001");
+    }
+    if (message.to().endsWith(TRANSIENT_FAILURE_SUFFIX) && attempt <= TRANSIENT_FAILURES) {
+      return new SendOutcome.TransientFailure(
+          "sandbox_unavailable",
+          "the sandbox fails recipients ending in 0002 on their first two attempts",
+          null);
+    }
+    return new SendOutcome.Sent("sbx_" + UUID.randomUUID());
+  }
+}

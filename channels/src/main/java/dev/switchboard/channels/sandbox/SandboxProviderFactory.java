@@ -1,0 +1,24 @@
+package dev.switchboard.channels.sandbox;
+
+import dev.switchboard.engine.provider.ChannelProvider;
+import dev.switchboard.engine.provider.ProviderContext;
+import dev.switchboard.engine.provider.ProviderFactory;
+import java.time.Clock;
+
+/** Registers the sandbox under provider type {@code sandbox}. */
+public final class SandboxProviderFactory implements ProviderFactory {
+  @Override
+  public String type() {
+    return "sandbox";
+  }
+
+  @Override
+  public ChannelProvider create(ProviderContext context) {
+    return new SandboxProvider(
+        SandboxSettings.create(context.config(), context.system().settings().config()),
+        context.system().scheduler(),
+        context.system().executionContext(),
+        context.receipts(),
+        Clock.systemUTC());
+  }
+}

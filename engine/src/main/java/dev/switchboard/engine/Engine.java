@@ -1,0 +1,158 @@
+package dev.switchboard.engine;
+
+import dev.switchboard.engine.broker.BlockingDispatcher;
+import dev.switchboard.engine.broker.BrokerConnector;
+import dev.switchboard.engine.broker.ChannelBrokerHealth;
+import dev.switchboard.engine.broker.ChannelPublisher;
+import dev.switchboard.engine.broker.ChannelSupervisor;
+import dev.switchboard.engine.broker.ConnectionHealth;
+import dev.switchboard.engine.broker.ConsumerMetrics;
+import dev.switchboard.engine.broker.JobHandler;
+import dev.switchboard.engine.broker.Topology;
+import dev.switchboard.engine.delivery.DeliveryMetrics;
+import dev.switchboard.engine.delivery.MessageEntity;
+import dev.switchboard.engine.delivery.MessageGateway;
+import dev.switchboard.engine.health.ClusterHealth;
+import dev.switchboard.engine.health.HealthRegistry;
+import dev.switchboard.engine.persistence.JournalProbe;
+import dev.switchboard.engine.provider.ProviderRegistry;
+import dev.switchboard.engine.provider.ReceiptSink;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+
+/**
+ * Wires the engine into an actor system: joins the cluster, starts sharding of message entities,
+ * creates the channel providers, and spawns one broker supervisor per channel. It only wires; the
+ * work is done by the pieces it starts.
+ */
+public final class Engine {
+  private final EngineSettings settings;
+  private final MessageGateway gateway;
+  private final HealthRegistry health;
+
+  private Engine(EngineSettings settings, MessageGateway gateway, HealthRegistry health) {
+    this.settings = settings;
+    this.gateway = gateway;
+    this.health = health;
+  }
+
+  public static Engine start(ActorContext<?> ctx, EngineSettings settings, MeterRegistry meters) {
+    ActorSystem<?> system = ctx.getSystem();
+    Clock clock = Clock.systemUTC();
+    Cluster cluster = Cluster.get(system);
+    if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      // A single node is a cluster of one: join ourselves at once.
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    ClusterSharding sharding = ClusterSharding.get(system);
+    ReceiptSink receipts =
+        receipt ->
+            sharding
+                .entityRefFor(MessageEntity.TYPE_KEY, receipt.messageId())
+                .tell(new MessageEntity.RecordReceipt(receipt));
+    ProviderRegistry providers = ProviderRegistry.create(system, settings.channels(), receipts);
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "close-providers",
+            () -> {
+              providers.close();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+    MessageEntity.Dependencies deps =
+        new MessageEntity.Dependencies(
+            providers, settings.delivery(), new DeliveryMetrics(meters), clock);
+    sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
+
+    HealthRegistry health = new HealthRegistry();
+    BrokerConnector connector = new BrokerConnector(settings.broker());
+    ConsumerMetrics consumerMetrics = new ConsumerMetrics(meters);
+    Map<String, MessageGateway.ChannelRoute> routes = new LinkedHashMap<>();
+    for (ChannelSettings channel : settings.channels()) {
+      ChannelBrokerHealth brokerHealth =
+          new ChannelBrokerHealth(
+              channel.name(), new ConnectionHealth(clock), new ConnectionHealth(clock));
+      health.register(brokerHealth);
+      gauges(meters, channel.name(), "publisher", brokerHealth.publisher());
+      gauges(meters, channel.name(), "consumer", brokerHealth.consumer());
+      JobHandler handler =
+          message ->
+              sharding
+                  .entityRefFor(MessageEntity.TYPE_KEY, message.id())
+                  .<MessageEntity.JobDone>ask(
+                      replyTo -> new MessageEntity.Deliver(message, replyTo),
+                      settings.delivery().jobTimeout());
+      ActorRef<ChannelPublisher.Command> supervisor =
+          ctx.spawn(
+              ChannelSupervisor.create(
+                  new ChannelSupervisor.Setup(
+                      new Topology(channel.name(), settings.broker().deliveryLimit()),
+                      settings.broker(),
+                      connector,
+                      brokerHealth,
+                      handler,
+                      consumerMetrics)),
+              "channel-" + channel.name());
+      routes.put(
+          channel.name(), new MessageGateway.ChannelRoute(supervisor, brokerHealth.publisher()));
+    }
+
+    JournalProbe journal =
+        new JournalProbe(
+            settings.db(), BlockingDispatcher.executor(system, settings.broker()), clock);
+    health.register(journal);
+    journal.probe();
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            settings.db().probeInterval(),
+            settings.db().probeInterval(),
+            journal::probe,
+            system.executionContext());
+    health.register(new ClusterHealth(cluster));
+
+    MessageGateway gateway =
+        new MessageGateway(sharding, system.scheduler(), settings.delivery(), routes);
+    return new Engine(settings, gateway, health);
+  }
+
+  private static void gauges(
+      MeterRegistry meters, String channel, String role, ConnectionHealth connection) {
+    Gauge.builder(
+            "switchboard.broker.connection.up",
+            connection,
+            c -> c.state() == ConnectionHealth.State.UP ? 1 : 0)
+        .tags("channel", channel, "role", role)
+        .register(meters);
+    Gauge.builder("switchboard.broker.reconnects", connection, c -> c.reconnects())
+        .tags("channel", channel, "role", role)
+        .register(meters);
+  }
+
+  public MessageGateway gateway() {
+    return gateway;
+  }
+
+  public HealthRegistry health() {
+    return health;
+  }
+
+  public List<ChannelSettings> channels() {
+    return settings.channels();
+  }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.engine;
+
+import com.typesafe.config.Config;
+import dev.switchboard.engine.broker.BrokerSettings;
+import dev.switchboard.engine.delivery.DeliverySettings;
+import dev.switchboard.engine.persistence.DatabaseSettings;
+import java.util.List;
+
+/** Every engine setting, read once from {@code switchboard.*}. */
+public record EngineSettings(
+    List<ChannelSettings> channels,
+    BrokerSettings broker,
+    DeliverySettings delivery,
+    DatabaseSettings db) {
+
+  public static EngineSettings create(Config root) {
+    return new EngineSettings(
+        ChannelSettings.all(root.getConfig("switchboard.engine.channels")),
+        BrokerSettings.create(root),
+        DeliverySettings.create(root),
+        DatabaseSettings.create(root));
+  }
+}

@@ -1,0 +1,77 @@
+package dev.switchboard.engine.broker;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens connections with every timeout set and the client's automatic recovery off (the actor
+ * restart is the one recovery mechanism), trying each site's nodes in order.
+ */
+public final class BrokerConnector {
+  private final BrokerSettings settings;
+
+  public BrokerConnector(BrokerSettings settings) {
+    this.settings = settings;
+  }
+
+  /** An open connection and where it goes. */
+  public record Opened(Connection connection, String site, String node) {}
+
+  /**
+   * Opens a connection to the first node that answers. Blocking: call it on the broker's blocking
+   * dispatcher.
+   *
+   * @throws BrokerUnavailableException naming every node tried and why it failed
+   */
+  public Opened open(String connectionName) {
+    List<String> failures = new ArrayList<>();
+    for (Site site : settings.sites()) {
+      for (String uri : site.uris()) {
+        ConnectionFactory factory = factory(uri);
+        String node = factory.getHost() + ":" + factory.getPort();
+        try {
+          return new Opened(factory.newConnection(connectionName), site.name(), node);
+        } catch (Exception e) {
+          failures.add(site.name() + "/" + node + ": " + describe(e));
+        }
+      }
+    }
+    throw new BrokerUnavailableException(
+        "no broker node reachable (" + String.join("; ", failures) + ")");
+  }
+
+  private ConnectionFactory factory(String uri) {
+    ConnectionFactory factory = new ConnectionFactory();
+    try {
+      factory.setUri(uri);
+    } catch (Exception e) {
+      throw new IllegalArgumentException(
+          "invalid AMQP URI (credentials hidden): " + redact(uri), e);
+    }
+    factory.setAutomaticRecoveryEnabled(false);
+    factory.setTopologyRecoveryEnabled(false);
+    factory.setRequestedHeartbeat((int) Math.max(1, settings.heartbeat().toSeconds()));
+    factory.setConnectionTimeout((int) settings.connectTimeout().toMillis());
+    factory.setHandshakeTimeout((int) settings.connectTimeout().toMillis());
+    factory.setChannelRpcTimeout((int) settings.rpcTimeout().toMillis());
+    factory.setShutdownTimeout((int) settings.closeTimeout().toMillis());
+    factory.setWorkPoolTimeout((int) settings.rpcTimeout().toMillis());
+    return factory;
+  }
+
+  /** A one-line cause, for health and logs. */
+  public static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? "" : ": " + root.getMessage();
+    return root.getClass().getSimpleName() + message;
+  }
+
+  static String redact(String uri) {
+    return uri.replaceAll("//[^@/]*@", "//***@");
+  }
+}

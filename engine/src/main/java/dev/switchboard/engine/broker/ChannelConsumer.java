@@ -1,0 +1,302 @@
+package dev.switchboard.engine.broker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.switchboard.engine.message.OutboundMessage;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * Owns one channel's consuming connection: consumes with manual acks and a bounded prefetch, hands
+ * each message to the {@link JobHandler}, and acks only when the handler completed (the entity took
+ * durable responsibility). Messages that cannot be decoded are rejected to the dead-letter exchange
+ * at once; handler failures are handed back to the broker, whose delivery limit dead-letters a
+ * message that fails every time. A lost connection fails the actor; its supervisor restarts it.
+ */
+public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Command> {
+
+  /** The consumer's messages; all internal. */
+  public sealed interface Command {}
+
+  private record Connected(BrokerConnector.Opened opened, Channel channel, Object incarnation)
+      implements Command {}
+
+  private record ConnectFailed(Object incarnation, Throwable cause) implements Command {}
+
+  private record Delivered(Object incarnation, long tag, byte[] body) implements Command {}
+
+  private record JobFinished(Object incarnation, long tag, String messageId, Throwable failure)
+      implements Command {}
+
+  private record ConnectionLost(Object incarnation, String cause) implements Command {}
+
+  private final Topology topology;
+  private final BrokerSettings settings;
+  private final BrokerConnector connector;
+  private final ConnectionHealth health;
+  private final JobHandler handler;
+  private final ConsumerMetrics metrics;
+  private final Executor blocking;
+  // Identifies this instance's connection: deliveries and results from an earlier one are stale.
+  private final Object incarnation = new Object();
+  private BrokerConnector.Opened opened;
+  private Channel channel;
+
+  public static Behavior<Command> create(
+      Topology topology,
+      BrokerSettings settings,
+      BrokerConnector connector,
+      ConnectionHealth health,
+      JobHandler handler,
+      ConsumerMetrics metrics) {
+    return Behaviors.setup(
+        ctx -> new ChannelConsumer(ctx, topology, settings, connector, health, handler, metrics));
+  }
+
+  private ChannelConsumer(
+      ActorContext<Command> ctx,
+      Topology topology,
+      BrokerSettings settings,
+      BrokerConnector connector,
+      ConnectionHealth health,
+      JobHandler handler,
+      ConsumerMetrics metrics) {
+    super(ctx);
+    this.topology = topology;
+    this.settings = settings;
+    this.connector = connector;
+    this.health = health;
+    this.handler = handler;
+    this.metrics = metrics;
+    this.blocking = BlockingDispatcher.executor(ctx.getSystem(), settings);
+    health.connecting();
+    connect();
+  }
+
+  private void connect() {
+    ActorRef<Command> self = getContext().getSelf();
+    Object inc = incarnation;
+    String name = "switchboard-consumer-" + topology.channel();
+    CompletableFuture<Connected> connecting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              BrokerConnector.Opened o = connector.open(name);
+              try {
+                o.connection()
+                    .addShutdownListener(
+                        cause ->
+                            self.tell(new ConnectionLost(inc, BrokerConnector.describe(cause))));
+                Channel ch = o.connection().createChannel();
+                topology.declare(ch);
+                ch.basicQos(settings.prefetch());
+                ch.basicConsume(topology.queue(), false, new Forwarder(ch, self, inc));
+                return new Connected(o, ch, inc);
+              } catch (Exception e) {
+                o.connection().abort((int) settings.closeTimeout().toMillis());
+                throw new BrokerUnavailableException(
+                    "connected to "
+                        + o.node()
+                        + " but could not consume: "
+                        + BrokerConnector.describe(e));
+              }
+            },
+            blocking);
+    getContext()
+        .pipeToSelf(
+            connecting,
+            (connected, error) -> error == null ? connected : new ConnectFailed(inc, error));
+  }
+
+  /** Runs on the client's consumer thread: it only tells the actor. */
+  private static final class Forwarder extends DefaultConsumer {
+    private final ActorRef<Command> self;
+    private final Object incarnation;
+
+    Forwarder(Channel channel, ActorRef<Command> self, Object incarnation) {
+      super(channel);
+      this.self = self;
+      this.incarnation = incarnation;
+    }
+
+    @Override
+    public void handleDelivery(
+        String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+      self.tell(new Delivered(incarnation, envelope.getDeliveryTag(), body));
+    }
+
+    @Override
+    public void handleCancel(String consumerTag) {
+      self.tell(
+          new ConnectionLost(incarnation, "consumer cancelled by the broker (queue deleted?)"));
+    }
+
+    @Override
+    public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+      self.tell(new ConnectionLost(incarnation, BrokerConnector.describe(sig)));
+    }
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Connected.class, this::onConnected)
+        .onMessage(ConnectFailed.class, this::onConnectFailed)
+        .onMessage(Delivered.class, this::onDelivered)
+        .onMessage(JobFinished.class, this::onJobFinished)
+        .onMessage(ConnectionLost.class, this::onConnectionLost)
+        .onSignal(PreRestart.class, s -> onStopping())
+        .onSignal(PostStop.class, s -> onStopped())
+        .build();
+  }
+
+  private Behavior<Command> onConnected(Connected connected) {
+    if (connected.incarnation() != incarnation) {
+      connected.opened().connection().abort((int) settings.closeTimeout().toMillis());
+      return this;
+    }
+    if (!connected.opened().connection().isOpen()) {
+      // It died before we got it; its shutdown notice was ignored while we had no connection.
+      health.failed("connection closed right after it opened");
+      throw new BrokerUnavailableException("connection closed right after it opened");
+    }
+    opened = connected.opened();
+    channel = connected.channel();
+    health.connected(opened.site(), opened.node());
+    getContext()
+        .getLog()
+        .info(
+            "broker connected: channel={} role=consumer site={} node={} queue={} prefetch={} reconnects={}",
+            topology.channel(),
+            opened.site(),
+            opened.node(),
+            topology.queue(),
+            settings.prefetch(),
+            health.reconnects());
+    return this;
+  }
+
+  private Behavior<Command> onConnectFailed(ConnectFailed failed) {
+    if (failed.incarnation() != incarnation) {
+      return this;
+    }
+    String cause = BrokerConnector.describe(failed.cause());
+    health.failed(cause);
+    getContext()
+        .getLog()
+        .warn(
+            "broker connect failed: channel={} role=consumer cause={}", topology.channel(), cause);
+    throw new BrokerUnavailableException(cause);
+  }
+
+  private Behavior<Command> onDelivered(Delivered delivered) {
+    if (delivered.incarnation() != incarnation || channel == null) {
+      return this;
+    }
+    OutboundMessage message;
+    try {
+      message = MessageCodec.decode(delivered.body());
+    } catch (IllegalArgumentException e) {
+      getContext()
+          .getLog()
+          .warn(
+              "poison message dead-lettered: channel={} queue={} cause={}",
+              topology.channel(),
+              topology.queue(),
+              e.getMessage());
+      metrics.deadLettered(topology.channel());
+      settle(delivered.tag(), () -> channel.basicReject(delivered.tag(), false));
+      return this;
+    }
+    Object inc = incarnation;
+    getContext()
+        .pipeToSelf(
+            handler.handle(message),
+            (ok, error) -> new JobFinished(inc, delivered.tag(), message.id(), error));
+    return this;
+  }
+
+  private Behavior<Command> onJobFinished(JobFinished finished) {
+    if (finished.incarnation() != incarnation || channel == null) {
+      // Its channel is gone, and with it the delivery tag: the broker redelivers the message.
+      return this;
+    }
+    if (finished.failure() == null) {
+      metrics.consumed(topology.channel());
+      settle(finished.tag(), () -> channel.basicAck(finished.tag(), false));
+    } else {
+      getContext()
+          .getLog()
+          .warn(
+              "job handed back to the broker: channel={} messageId={} cause={}",
+              topology.channel(),
+              finished.messageId(),
+              BrokerConnector.describe(finished.failure()));
+      metrics.handedBack(topology.channel());
+      settle(finished.tag(), () -> channel.basicNack(finished.tag(), false, true));
+    }
+    return this;
+  }
+
+  private interface Settlement {
+    void run() throws Exception;
+  }
+
+  // An ack on a dying channel fails; the shutdown listener restarts us and the broker redelivers.
+  private void settle(long tag, Settlement settlement) {
+    try {
+      settlement.run();
+    } catch (Exception e) {
+      getContext()
+          .getLog()
+          .debug(
+              "could not settle delivery {} on channel {}: {}",
+              tag,
+              topology.channel(),
+              BrokerConnector.describe(e));
+    }
+  }
+
+  private Behavior<Command> onConnectionLost(ConnectionLost lost) {
+    if (lost.incarnation() != incarnation || opened == null) {
+      return this;
+    }
+    health.failed(lost.cause());
+    getContext()
+        .getLog()
+        .warn(
+            "broker connection lost: channel={} role=consumer site={} node={} cause={}",
+            topology.channel(),
+            opened.site(),
+            opened.node(),
+            lost.cause());
+    throw new BrokerUnavailableException(lost.cause());
+  }
+
+  private Behavior<Command> onStopping() {
+    BrokerConnector.Opened toClose = opened;
+    channel = null;
+    opened = null;
+    if (toClose != null) {
+      int timeout = (int) settings.closeTimeout().toMillis();
+      blocking.execute(() -> toClose.connection().abort(timeout));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStopped() {
+    onStopping();
+    health.closed();
+    return this;
+  }
+}

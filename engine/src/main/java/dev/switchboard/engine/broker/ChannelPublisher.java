@@ -1,0 +1,357 @@
+package dev.switchboard.engine.broker;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BlockedListener;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Owns one channel's publishing connection: publishes with pipelined publisher confirms and answers
+ * each {@link Publish} with a {@link PublishResult} only once the broker confirmed it, nacked it,
+ * or the confirm timed out. A lost connection fails every pending confirm at once and the actor
+ * fails, so its supervisor restarts it (with backoff) on a new connection.
+ */
+public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Command> {
+
+  /** What the publisher accepts. */
+  public sealed interface Command {}
+
+  /** Publish one persistent message for this channel; the reply comes with the confirm. */
+  public record Publish(String messageId, byte[] body, ActorRef<PublishResult> replyTo)
+      implements Command {}
+
+  private record Connected(BrokerConnector.Opened opened, Channel channel, Object incarnation)
+      implements Command {}
+
+  private record ConnectFailed(Object incarnation, Throwable cause) implements Command {}
+
+  private record ConfirmReceived(Object incarnation, long seq, boolean multiple, boolean ack)
+      implements Command {}
+
+  private record ConnectionLost(Object incarnation, String cause) implements Command {}
+
+  private record BlockedChanged(Object incarnation, String reason) implements Command {}
+
+  private enum CheckConfirmDeadlines implements Command {
+    INSTANCE
+  }
+
+  private record Pending(ActorRef<PublishResult> replyTo, long deadlineNanos) {}
+
+  private final Topology topology;
+  private final BrokerSettings settings;
+  private final BrokerConnector connector;
+  private final ConnectionHealth health;
+  private final Executor blocking;
+  private final NavigableMap<Long, Pending> pending = new TreeMap<>();
+  private BrokerConnector.Opened opened;
+  private Channel channel;
+  // Identifies this instance's connection: messages from an earlier incarnation are stale.
+  private final Object incarnation = new Object();
+  private String blockedReason;
+
+  public static Behavior<Command> create(
+      Topology topology,
+      BrokerSettings settings,
+      BrokerConnector connector,
+      ConnectionHealth health) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new ChannelPublisher(ctx, timers, topology, settings, connector, health)));
+  }
+
+  private ChannelPublisher(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      Topology topology,
+      BrokerSettings settings,
+      BrokerConnector connector,
+      ConnectionHealth health) {
+    super(ctx);
+    this.topology = topology;
+    this.settings = settings;
+    this.connector = connector;
+    this.health = health;
+    this.blocking = BlockingDispatcher.executor(ctx.getSystem(), settings);
+    Duration tick = settings.confirmTimeout().dividedBy(5);
+    timers.startTimerWithFixedDelay(CheckConfirmDeadlines.INSTANCE, tick);
+    health.connecting();
+    connect();
+  }
+
+  private void connect() {
+    ActorRef<Command> self = getContext().getSelf();
+    Object inc = incarnation;
+    String name = "switchboard-publisher-" + topology.channel();
+    CompletableFuture<Connected> connecting =
+        CompletableFuture.supplyAsync(
+            () -> {
+              BrokerConnector.Opened o = connector.open(name);
+              try {
+                Channel ch = o.connection().createChannel();
+                topology.declare(ch);
+                ch.confirmSelect();
+                ch.addConfirmListener(
+                    new ConfirmListener() {
+                      @Override
+                      public void handleAck(long seq, boolean multiple) {
+                        self.tell(new ConfirmReceived(inc, seq, multiple, true));
+                      }
+
+                      @Override
+                      public void handleNack(long seq, boolean multiple) {
+                        self.tell(new ConfirmReceived(inc, seq, multiple, false));
+                      }
+                    });
+                o.connection()
+                    .addShutdownListener(
+                        cause ->
+                            self.tell(new ConnectionLost(inc, BrokerConnector.describe(cause))));
+                o.connection()
+                    .addBlockedListener(
+                        new BlockedListener() {
+                          @Override
+                          public void handleBlocked(String reason) {
+                            self.tell(new BlockedChanged(inc, reason));
+                          }
+
+                          @Override
+                          public void handleUnblocked() {
+                            self.tell(new BlockedChanged(inc, null));
+                          }
+                        });
+                return new Connected(o, ch, inc);
+              } catch (Exception e) {
+                o.connection().abort((int) settings.closeTimeout().toMillis());
+                throw new BrokerUnavailableException(
+                    "connected to "
+                        + o.node()
+                        + " but could not set up: "
+                        + BrokerConnector.describe(e));
+              }
+            },
+            blocking);
+    getContext()
+        .pipeToSelf(
+            connecting,
+            (connected, error) -> error == null ? connected : new ConnectFailed(inc, error));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Publish.class, this::onPublish)
+        .onMessage(Connected.class, this::onConnected)
+        .onMessage(ConnectFailed.class, this::onConnectFailed)
+        .onMessage(ConfirmReceived.class, this::onConfirm)
+        .onMessage(ConnectionLost.class, this::onConnectionLost)
+        .onMessage(BlockedChanged.class, this::onBlockedChanged)
+        .onMessage(CheckConfirmDeadlines.class, m -> onCheckDeadlines())
+        .onSignal(PreRestart.class, s -> onStopping())
+        .onSignal(PostStop.class, s -> onStopped())
+        .build();
+  }
+
+  private Behavior<Command> onPublish(Publish publish) {
+    if (channel == null) {
+      publish.replyTo().tell(new PublishResult.NotConfirmed("broker connection is down", false));
+    } else if (blockedReason != null) {
+      publish
+          .replyTo()
+          .tell(new PublishResult.NotConfirmed("broker blocked: " + blockedReason, true));
+    } else if (pending.size() >= settings.maxUnconfirmed()) {
+      publish
+          .replyTo()
+          .tell(new PublishResult.NotConfirmed("too many unconfirmed publishes", false));
+    } else {
+      publishNow(publish);
+    }
+    return this;
+  }
+
+  private void publishNow(Publish publish) {
+    AMQP.BasicProperties props =
+        new AMQP.BasicProperties.Builder()
+            .deliveryMode(2)
+            .contentType(MessageCodec.CONTENT_TYPE)
+            .messageId(publish.messageId())
+            .build();
+    long seq = channel.getNextPublishSeqNo();
+    try {
+      channel.basicPublish(
+          Topology.OUTBOUND_EXCHANGE, topology.routingKey(), false, props, publish.body());
+      pending.put(
+          seq,
+          new Pending(publish.replyTo(), System.nanoTime() + settings.confirmTimeout().toNanos()));
+    } catch (Exception e) {
+      // The connection's shutdown listener restarts us; this publish alone is answered here.
+      publish
+          .replyTo()
+          .tell(
+              new PublishResult.NotConfirmed(
+                  "publish failed: " + BrokerConnector.describe(e), false));
+    }
+  }
+
+  private Behavior<Command> onConnected(Connected connected) {
+    if (connected.incarnation() != incarnation) {
+      // Opened for an instance that has since been restarted: nobody owns it.
+      connected.opened().connection().abort((int) settings.closeTimeout().toMillis());
+      return this;
+    }
+    if (!connected.opened().connection().isOpen()) {
+      // It died before we got it; its shutdown notice was ignored while we had no connection.
+      health.failed("connection closed right after it opened");
+      throw new BrokerUnavailableException("connection closed right after it opened");
+    }
+    opened = connected.opened();
+    channel = connected.channel();
+    health.connected(opened.site(), opened.node());
+    getContext()
+        .getLog()
+        .info(
+            "broker connected: channel={} role=publisher site={} node={} reconnects={}",
+            topology.channel(),
+            opened.site(),
+            opened.node(),
+            health.reconnects());
+    return this;
+  }
+
+  private Behavior<Command> onConnectFailed(ConnectFailed failed) {
+    if (failed.incarnation() != incarnation) {
+      return this;
+    }
+    String cause = BrokerConnector.describe(failed.cause());
+    health.failed(cause);
+    getContext()
+        .getLog()
+        .warn(
+            "broker connect failed: channel={} role=publisher cause={}", topology.channel(), cause);
+    throw new BrokerUnavailableException(cause);
+  }
+
+  private Behavior<Command> onConfirm(ConfirmReceived confirm) {
+    if (confirm.incarnation() != incarnation) {
+      return this;
+    }
+    Map<Long, Pending> settled =
+        confirm.multiple() ? pending.headMap(confirm.seq(), true) : singleton(confirm.seq());
+    PublishResult result =
+        confirm.ack()
+            ? new PublishResult.Confirmed()
+            : new PublishResult.NotConfirmed("nacked by the broker", false);
+    for (Pending p : settled.values()) {
+      p.replyTo().tell(result);
+    }
+    settled.clear();
+    return this;
+  }
+
+  private Map<Long, Pending> singleton(long seq) {
+    return pending.subMap(seq, true, seq, true);
+  }
+
+  private Behavior<Command> onConnectionLost(ConnectionLost lost) {
+    if (lost.incarnation() != incarnation || opened == null) {
+      return this;
+    }
+    health.failed(lost.cause());
+    getContext()
+        .getLog()
+        .warn(
+            "broker connection lost: channel={} role=publisher site={} node={} cause={}",
+            topology.channel(),
+            opened.site(),
+            opened.node(),
+            lost.cause());
+    throw new BrokerUnavailableException(lost.cause());
+  }
+
+  private Behavior<Command> onBlockedChanged(BlockedChanged change) {
+    if (change.incarnation() != incarnation) {
+      return this;
+    }
+    blockedReason = change.reason();
+    if (blockedReason != null) {
+      health.blocked(blockedReason);
+      getContext()
+          .getLog()
+          .warn(
+              "broker blocked publishing: channel={} node={} reason={}",
+              topology.channel(),
+              opened.node(),
+              blockedReason);
+    } else {
+      health.unblocked();
+      getContext()
+          .getLog()
+          .info(
+              "broker unblocked publishing: channel={} node={}", topology.channel(), opened.node());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onCheckDeadlines() {
+    long now = System.nanoTime();
+    List<Long> expired = new ArrayList<>();
+    for (Map.Entry<Long, Pending> e : pending.entrySet()) {
+      if (e.getValue().deadlineNanos() - now <= 0) {
+        expired.add(e.getKey());
+      }
+    }
+    for (Long seq : expired) {
+      pending
+          .remove(seq)
+          .replyTo()
+          .tell(new PublishResult.NotConfirmed("no confirm within the confirm timeout", false));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onStopping() {
+    failPending("broker connection closed");
+    closeConnection();
+    return this;
+  }
+
+  private Behavior<Command> onStopped() {
+    onStopping();
+    health.closed();
+    return this;
+  }
+
+  private void failPending(String reason) {
+    pending.values().forEach(p -> p.replyTo().tell(new PublishResult.NotConfirmed(reason, false)));
+    pending.clear();
+  }
+
+  private void closeConnection() {
+    BrokerConnector.Opened toClose = opened;
+    channel = null;
+    opened = null;
+    if (toClose != null) {
+      int timeout = (int) settings.closeTimeout().toMillis();
+      blocking.execute(() -> toClose.connection().abort(timeout));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package dev.switchboard.engine.broker;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * One channel's broker supervisor: spawns the publisher and the consumer, each on its own
+ * connection and each restarted with backoff (jitter, cap) whenever it fails, and forwards
+ * publishes to the publisher. A fault in one channel's connections never reaches another channel's
+ * supervisor.
+ */
+public final class ChannelSupervisor {
+  private ChannelSupervisor() {}
+
+  /** Everything one channel's connections need. */
+  public record Setup(
+      Topology topology,
+      BrokerSettings settings,
+      BrokerConnector connector,
+      ChannelBrokerHealth health,
+      JobHandler handler,
+      ConsumerMetrics metrics) {}
+
+  public static Behavior<ChannelPublisher.Command> create(Setup setup) {
+    return Behaviors.setup(
+        ctx -> {
+          ActorRef<ChannelPublisher.Command> publisher =
+              ctx.spawn(
+                  restarting(
+                      ChannelPublisher.create(
+                          setup.topology(),
+                          setup.settings(),
+                          setup.connector(),
+                          setup.health().publisher()),
+                      setup.settings()),
+                  "publisher",
+                  BlockingDispatcher.props(setup.settings()));
+          ctx.spawn(
+              restarting(
+                  ChannelConsumer.create(
+                      setup.topology(),
+                      setup.settings(),
+                      setup.connector(),
+                      setup.health().consumer(),
+                      setup.handler(),
+                      setup.metrics()),
+                  setup.settings()),
+              "consumer",
+              BlockingDispatcher.props(setup.settings()));
+          return Behaviors.receiveMessage(
+              command -> {
+                publisher.tell(command);
+                return Behaviors.same();
+              });
+        });
+  }
+
+  private static <T> Behavior<T> restarting(Behavior<T> behavior, BrokerSettings settings) {
+    return Behaviors.supervise(behavior)
+        .onFailure(
+            Exception.class,
+            SupervisorStrategy.restartWithBackoff(
+                    settings.restartMinBackoff(),
+                    settings.restartMaxBackoff(),
+                    settings.restartRandomFactor())
+                .withResetBackoffAfter(settings.restartMaxBackoff().multipliedBy(3)));
+  }
+}

@@ -1,0 +1,343 @@
+package dev.switchboard.engine.delivery;
+
+import dev.switchboard.engine.CborSerializable;
+import dev.switchboard.engine.message.MessageStatus;
+import dev.switchboard.engine.message.OutboundMessage;
+import dev.switchboard.engine.provider.DeliveryReceipt;
+import dev.switchboard.engine.provider.ProviderRegistry;
+import dev.switchboard.engine.provider.SendOutcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+
+/**
+ * One message's life, event sourced and sharded by message id. The API {@link Accept}s it (durable
+ * before the broker job is published, so it is readable from the moment of {@code 202}); the
+ * channel's consumer hands it the broker job ({@link Deliver}) and is answered once the message has
+ * left our hands (sent, failed or expired), so the job is acked only then and a crash at any point
+ * means a redelivery, which this entity recognises by its state.
+ */
+public final class MessageEntity
+    extends EventSourcedBehavior<MessageEntity.Command, MessageEntity.Event, MessageState> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "Message");
+
+  /** What a message entity accepts. */
+  public sealed interface Command extends CborSerializable {}
+
+  /** Record a new message; answered once it is durable, or with what was there already. */
+  public record Accept(OutboundMessage message, ActorRef<AcceptReply> replyTo) implements Command {}
+
+  /** The broker job of a message: answered once the message has left our hands. */
+  public record Deliver(OutboundMessage message, ActorRef<JobDone> replyTo) implements Command {}
+
+  public record Get(ActorRef<Lookup> replyTo) implements Command {}
+
+  public record RecordReceipt(DeliveryReceipt receipt) implements Command {}
+
+  private record AttemptFinished(int attempt, SendOutcome outcome) implements Command {}
+
+  private enum RetryDue implements Command {
+    INSTANCE
+  }
+
+  /** The message as it is now; {@code created} is false when it had been accepted before. */
+  public record AcceptReply(MessageView view, boolean created) implements CborSerializable {}
+
+  /** The job is done: the message is sent, or terminal. */
+  public record JobDone(String messageId, MessageStatus status) implements CborSerializable {}
+
+  /** The message, or null when this id names none. */
+  public record Lookup(MessageView view) implements CborSerializable {}
+
+  /** What happened to a message; the journal's content. */
+  public sealed interface Event extends CborSerializable {}
+
+  public record Accepted(OutboundMessage message, Instant at) implements Event {}
+
+  public record AttemptStarted(int attempt, Instant at) implements Event {}
+
+  public record ProviderAccepted(String providerMessageId, Instant at) implements Event {}
+
+  public record RetryScheduled(MessageError error, Instant at) implements Event {}
+
+  public record Failed(MessageError error, Instant at) implements Event {}
+
+  public record Expired(Instant at) implements Event {}
+
+  public record ReceiptRecorded(DeliveryReceipt.Outcome outcome, String errorCode, Instant at)
+      implements Event {}
+
+  /** What every entity of a node shares. */
+  public record Dependencies(
+      ProviderRegistry providers,
+      DeliverySettings settings,
+      DeliveryMetrics metrics,
+      Clock clock) {}
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final Dependencies deps;
+  private final String messageId;
+  // In memory only: the consumers waiting for this message to leave our hands, and whether an
+  // attempt or a retry timer is running in this incarnation (after a crash neither is).
+  private final List<ActorRef<JobDone>> waiting = new ArrayList<>();
+  private boolean attemptRunning;
+
+  public static Behavior<Command> create(EntityContext<Command> entity, Dependencies deps) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers ->
+                    new MessageEntity(ctx, timers, entity.getShard(), entity.getEntityId(), deps)));
+  }
+
+  private MessageEntity(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      String messageId,
+      Dependencies deps) {
+    super(PersistenceId.of(TYPE_KEY.name(), messageId));
+    this.context = context;
+    this.timers = timers;
+    this.shard = shard;
+    this.messageId = messageId;
+    this.deps = deps;
+  }
+
+  @Override
+  public MessageState emptyState() {
+    return MessageState.EMPTY;
+  }
+
+  @Override
+  public CommandHandler<Command, Event, MessageState> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Accept.class, this::onAccept)
+        .onCommand(Deliver.class, this::onDeliver)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(RecordReceipt.class, this::onReceipt)
+        .onCommand(AttemptFinished.class, this::onAttemptFinished)
+        .onCommand(RetryDue.class, (state, due) -> onRetryDue(state))
+        .build();
+  }
+
+  private Effect<Event, MessageState> onAccept(MessageState state, Accept accept) {
+    if (!state.isEmpty()) {
+      return Effect().reply(accept.replyTo(), new AcceptReply(state.view(), false));
+    }
+    return Effect()
+        .persist(new Accepted(accept.message(), now()))
+        .thenRun(s -> deps.metrics().reached(s.message().channel(), MessageStatus.ACCEPTED))
+        .thenReply(accept.replyTo(), s -> new AcceptReply(s.view(), true));
+  }
+
+  private Effect<Event, MessageState> onDeliver(MessageState state, Deliver deliver) {
+    if (state.isEmpty()) {
+      // A job whose acceptance is not in the journal (published by another writer): take it on.
+      waiting.add(deliver.replyTo());
+      return startAttempt(List.of(new Accepted(deliver.message(), now())), 1, deliver.message());
+    }
+    OutboundMessage message = state.message();
+    switch (state.status()) {
+      case ACCEPTED:
+        waiting.add(deliver.replyTo());
+        return startAttempt(List.of(), 1, message);
+      case SENDING:
+      case RETRYING:
+        waiting.add(deliver.replyTo());
+        if (attemptRunning || state.status() == MessageStatus.RETRYING && retryPending()) {
+          return Effect().none();
+        }
+        if (state.status() == MessageStatus.SENDING) {
+          // A crash left this attempt's outcome unknown: sending again may duplicate it.
+          deps.metrics().possibleDuplicateSend(message.channel());
+        }
+        return startAttempt(List.of(), state.attempts() + 1, message);
+      default:
+        deps.metrics().duplicateJob(message.channel());
+        return Effect().reply(deliver.replyTo(), new JobDone(messageId, state.status()));
+    }
+  }
+
+  private boolean retryPending() {
+    return timers.isTimerActive(RetryDue.INSTANCE);
+  }
+
+  private Effect<Event, MessageState> startAttempt(
+      List<Event> before, int attempt, OutboundMessage message) {
+    List<Event> events = new ArrayList<>(before);
+    Instant now = now();
+    if (message.expiredAt(now)) {
+      events.add(new Expired(now));
+      return Effect().persist(events).thenRun(this::settled);
+    }
+    events.add(new AttemptStarted(attempt, now));
+    attemptRunning = true;
+    return Effect().persist(events).thenRun(s -> send(s.message(), attempt));
+  }
+
+  private void send(OutboundMessage message, int attempt) {
+    context.pipeToSelf(
+        deps.providers()
+            .forChannel(message.channel())
+            .send(message, attempt)
+            .toCompletableFuture()
+            .orTimeout(
+                deps.settings().providerTimeout().toMillis(),
+                java.util.concurrent.TimeUnit.MILLISECONDS),
+        (outcome, error) ->
+            new AttemptFinished(attempt, error == null ? outcome : unknownOutcome(error)));
+  }
+
+  private static SendOutcome unknownOutcome(Throwable error) {
+    Throwable cause = error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof TimeoutException) {
+      return new SendOutcome.TransientFailure(
+          "provider_timeout", "the provider did not answer in time", null);
+    }
+    return new SendOutcome.TransientFailure(
+        "provider_error", String.valueOf(cause.getMessage()), null);
+  }
+
+  private Effect<Event, MessageState> onAttemptFinished(MessageState state, AttemptFinished done) {
+    if (state.status() != MessageStatus.SENDING || done.attempt() != state.attempts()) {
+      return Effect().none();
+    }
+    attemptRunning = false;
+    Instant now = now();
+    if (done.outcome() instanceof SendOutcome.Sent sent) {
+      return Effect()
+          .persist(new ProviderAccepted(sent.providerMessageId(), now))
+          .thenRun(this::settled)
+          .thenUnstashAll();
+    }
+    if (done.outcome() instanceof SendOutcome.PermanentFailure failure) {
+      return Effect()
+          .persist(new Failed(new MessageError(failure.code(), failure.reason()), now))
+          .thenRun(this::settled)
+          .thenUnstashAll();
+    }
+    SendOutcome.TransientFailure failure = (SendOutcome.TransientFailure) done.outcome();
+    if (done.attempt() >= deps.settings().maxAttempts()) {
+      MessageError error =
+          new MessageError(
+              failure.code(), "gave up after " + done.attempt() + " attempts: " + failure.reason());
+      return Effect().persist(new Failed(error, now)).thenRun(this::settled).thenUnstashAll();
+    }
+    Duration delay =
+        failure.retryAfter() != null
+            ? failure.retryAfter()
+            : deps.settings()
+                .backoffAfter(done.attempt(), ThreadLocalRandom.current().nextDouble());
+    return Effect()
+        .persist(new RetryScheduled(new MessageError(failure.code(), failure.reason()), now))
+        .thenRun(s -> timers.startSingleTimer(RetryDue.INSTANCE, delay));
+  }
+
+  private Effect<Event, MessageState> onRetryDue(MessageState state) {
+    if (state.status() != MessageStatus.RETRYING) {
+      return Effect().none();
+    }
+    return startAttempt(List.of(), state.attempts() + 1, state.message());
+  }
+
+  private Effect<Event, MessageState> onReceipt(MessageState state, RecordReceipt record) {
+    if (state.status() == MessageStatus.SENDING && attemptRunning) {
+      // The receipt overtook the provider's answer to our send: keep it until that is recorded.
+      return Effect().stash();
+    }
+    if (state.status() != MessageStatus.SENT) {
+      context
+          .getLog()
+          .info(
+              "receipt ignored: messageId={} status={} outcome={}",
+              messageId,
+              state.isEmpty() ? "unknown" : state.status().wireName(),
+              record.receipt().outcome());
+      return Effect().none();
+    }
+    DeliveryReceipt receipt = record.receipt();
+    return Effect()
+        .persist(new ReceiptRecorded(receipt.outcome(), receipt.errorCode(), receipt.at()))
+        .thenRun(s -> deps.metrics().reached(s.message().channel(), s.status()));
+  }
+
+  private Effect<Event, MessageState> onGet(MessageState state, Get get) {
+    if (state.isEmpty()) {
+      // Nothing by that id: do not keep an empty entity in memory.
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+      return Effect().reply(get.replyTo(), new Lookup(null));
+    }
+    return Effect().reply(get.replyTo(), new Lookup(state.view()));
+  }
+
+  private void settled(MessageState state) {
+    attemptRunning = false;
+    deps.metrics().reached(state.message().channel(), state.status());
+    JobDone done = new JobDone(messageId, state.status());
+    waiting.forEach(w -> w.tell(done));
+    waiting.clear();
+    context
+        .getLog()
+        .debug(
+            "message settled: messageId={} channel={} status={} attempts={}",
+            messageId,
+            state.message().channel(),
+            state.status().wireName(),
+            state.attempts());
+  }
+
+  private Instant now() {
+    return deps.clock().instant();
+  }
+
+  @Override
+  public EventHandler<MessageState, Event> eventHandler() {
+    return newEventHandlerBuilder()
+        .forAnyState()
+        .onEvent(Accepted.class, (s, e) -> MessageState.accepted(e.message(), e.at()))
+        .onEvent(AttemptStarted.class, (s, e) -> s.attempting(e.attempt(), e.at()))
+        .onEvent(ProviderAccepted.class, (s, e) -> s.sent(e.providerMessageId(), e.at()))
+        .onEvent(RetryScheduled.class, (s, e) -> s.moved(MessageStatus.RETRYING, e.error(), e.at()))
+        .onEvent(Failed.class, (s, e) -> s.moved(MessageStatus.FAILED, e.error(), e.at()))
+        .onEvent(Expired.class, (s, e) -> s.moved(MessageStatus.EXPIRED, null, e.at()))
+        .onEvent(ReceiptRecorded.class, MessageEntity::applyReceipt)
+        .build();
+  }
+
+  private static MessageState applyReceipt(MessageState state, ReceiptRecorded receipt) {
+    return switch (receipt.outcome()) {
+      case DELIVERED -> state.moved(MessageStatus.DELIVERED, null, receipt.at());
+      case EXPIRED -> state.moved(MessageStatus.EXPIRED, null, receipt.at());
+      case FAILED ->
+          state.moved(
+              MessageStatus.FAILED,
+              new MessageError(
+                  receipt.errorCode() == null ? "undelivered" : receipt.errorCode(),
+                  "the provider reported the message undelivered"),
+              receipt.at());
+    };
+  }
+}

@@ -1,0 +1,136 @@
+package dev.switchboard.engine.delivery;
+
+import dev.switchboard.engine.broker.ChannelPublisher;
+import dev.switchboard.engine.broker.ConnectionHealth;
+import dev.switchboard.engine.broker.MessageCodec;
+import dev.switchboard.engine.broker.PublishResult;
+import dev.switchboard.engine.message.MessageStatus;
+import dev.switchboard.engine.message.OutboundMessage;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * The engine's front door for the edge: submit a message (durable in its entity, then published
+ * with a confirm) and read one. Every step is bounded by a timeout and every failure is an answer,
+ * never an exception.
+ */
+public final class MessageGateway {
+
+  /** The outcome of a submission. */
+  public sealed interface Submission {}
+
+  /** Durable and confirmed; {@code created} is false for a repeat of an earlier submission. */
+  public record Accepted(MessageView view, boolean created) implements Submission {}
+
+  /**
+   * Not accepted now; the client may retry after {@code retryAfter}.
+   *
+   * @param brokerFault the broker, not the journal, is why
+   */
+  public record Unavailable(boolean brokerFault, String reason, Duration retryAfter)
+      implements Submission {}
+
+  /** Where the gateway publishes one channel's messages, and that connection's state. */
+  public record ChannelRoute(
+      ActorRef<ChannelPublisher.Command> publisher, ConnectionHealth health) {}
+
+  private final ClusterSharding sharding;
+  private final Scheduler scheduler;
+  private final DeliverySettings settings;
+  private final Map<String, ChannelRoute> routes;
+
+  public MessageGateway(
+      ClusterSharding sharding,
+      Scheduler scheduler,
+      DeliverySettings settings,
+      Map<String, ChannelRoute> routes) {
+    this.sharding = sharding;
+    this.scheduler = scheduler;
+    this.settings = settings;
+    this.routes = Map.copyOf(routes);
+  }
+
+  public CompletionStage<Submission> submit(OutboundMessage message) {
+    ChannelRoute route = routes.get(message.channel());
+    if (route == null) {
+      throw new IllegalArgumentException("channel not enabled: " + message.channel());
+    }
+    return entity(message.id())
+        .<MessageEntity.AcceptReply>ask(
+            replyTo -> new MessageEntity.Accept(message, replyTo), settings.askTimeout())
+        .<Submission>thenCompose(reply -> publishIfNeeded(message, route, reply))
+        .exceptionally(
+            error ->
+                new Unavailable(false, "the journal did not answer in time", retryAfterJournal()));
+  }
+
+  private CompletionStage<Submission> publishIfNeeded(
+      OutboundMessage message, ChannelRoute route, MessageEntity.AcceptReply reply) {
+    MessageView view = reply.view();
+    if (!view.message().account().equals(message.account())) {
+      return CompletableFuture.completedFuture(
+          new Unavailable(false, "message id collision; retry with a new request", Duration.ZERO));
+    }
+    if (view.status() != MessageStatus.ACCEPTED) {
+      // Already consumed from the broker: nothing more to publish.
+      return CompletableFuture.completedFuture(new Accepted(view, reply.created()));
+    }
+    ConnectionHealth.State state = route.health().state();
+    if (state != ConnectionHealth.State.UP) {
+      return CompletableFuture.completedFuture(
+          new Unavailable(
+              true,
+              state == ConnectionHealth.State.BLOCKED
+                  ? "the broker is blocking publishers (resource alarm)"
+                  : "the broker connection is " + state.name().toLowerCase(java.util.Locale.ROOT),
+              retryAfterBroker()));
+    }
+    byte[] body = MessageCodec.encode(view.message());
+    return AskPattern.<ChannelPublisher.Command, PublishResult>ask(
+            route.publisher(),
+            replyTo -> new ChannelPublisher.Publish(message.id(), body, replyTo),
+            settings.publishTimeout(),
+            scheduler)
+        .handle(
+            (result, error) -> {
+              if (result instanceof PublishResult.Confirmed) {
+                return new Accepted(view, reply.created());
+              }
+              String reason =
+                  result instanceof PublishResult.NotConfirmed nc
+                      ? nc.reason()
+                      : "no confirm within " + settings.publishTimeout().toMillis() + " ms";
+              return new Unavailable(true, reason, retryAfterBroker());
+            });
+  }
+
+  /** The message with this id if it belongs to {@code account}; another account's is absent. */
+  public CompletionStage<Optional<MessageView>> find(String account, String id) {
+    return entity(id)
+        .<MessageEntity.Lookup>ask(MessageEntity.Get::new, settings.askTimeout())
+        .thenApply(
+            lookup ->
+                Optional.ofNullable(lookup.view())
+                    .filter(v -> v.message().account().equals(account)));
+  }
+
+  private EntityRef<MessageEntity.Command> entity(String id) {
+    return sharding.entityRefFor(MessageEntity.TYPE_KEY, id);
+  }
+
+  private Duration retryAfterBroker() {
+    return settings.retryAfter();
+  }
+
+  private Duration retryAfterJournal() {
+    return settings.retryAfter();
+  }
+}

@@ -1,0 +1,23 @@
+package dev.switchboard.engine.message;
+
+import java.util.Locale;
+
+/** The statuses of API.md, in the order a message normally passes through them. */
+public enum MessageStatus {
+  ACCEPTED,
+  SENDING,
+  RETRYING,
+  SENT,
+  DELIVERED,
+  FAILED,
+  EXPIRED;
+
+  public boolean isTerminal() {
+    return this == DELIVERED || this == FAILED || this == EXPIRED;
+  }
+
+  /** The wire name: lower case, as in the API. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

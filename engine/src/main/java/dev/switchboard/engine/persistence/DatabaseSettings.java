@@ -1,0 +1,61 @@
+package dev.switchboard.engine.persistence;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code switchboard.db}, read once: an H2 file in the data directory unless a {@code
+ * jdbc:postgresql:} URL is given.
+ */
+public record DatabaseSettings(
+    Path dataDir,
+    String url,
+    String user,
+    String password,
+    int poolSize,
+    Duration connectTimeout,
+    Duration probeInterval) {
+
+  public static DatabaseSettings create(Config root) {
+    Config c = root.getConfig("switchboard.db");
+    Path dataDir = Path.of(c.getString("data-dir")).toAbsolutePath().normalize();
+    String url = c.getString("url");
+    if (url.isBlank()) {
+      url = "jdbc:h2:file:" + dataDir.resolve("journal");
+    }
+    return new DatabaseSettings(
+        dataDir,
+        url,
+        c.getString("user"),
+        c.getString("password"),
+        c.getInt("pool-size"),
+        c.getDuration("connect-timeout"),
+        c.getDuration("probe-interval"));
+  }
+
+  public boolean isPostgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  public String driver() {
+    return isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver";
+  }
+
+  public String slickProfile() {
+    return isPostgres() ? "slick.jdbc.PostgresProfile$" : "slick.jdbc.H2Profile$";
+  }
+
+  /** The schema script shipped in the persistence-jdbc jar for this database. */
+  public String schemaResource() {
+    return isPostgres()
+        ? "schema/postgres/postgres-create-schema.sql"
+        : "schema/h2/h2-create-schema.sql";
+  }
+
+  /** The URL without credentials or parameters, for logs and health. */
+  public String displayUrl() {
+    int params = url.indexOf(isPostgres() ? '?' : ';');
+    return params < 0 ? url : url.substring(0, params);
+  }
+}

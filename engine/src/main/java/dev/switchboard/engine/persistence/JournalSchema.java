@@ -1,0 +1,78 @@
+package dev.switchboard.engine.persistence;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Creates the journal tables once. The scripts shipped with persistence-jdbc are not idempotent (an
+ * index without {@code IF NOT EXISTS}; {@code CREATE INDEX CONCURRENTLY} on PostgreSQL), so they
+ * run only when the journal table is missing, statement by statement, outside a transaction.
+ */
+public final class JournalSchema {
+  private JournalSchema() {}
+
+  /**
+   * Makes sure the schema exists. Blocking; call before the actor system starts.
+   *
+   * @return true when it was created now
+   */
+  public static boolean ensure(DatabaseSettings db) throws SQLException {
+    try (Connection connection = connect(db)) {
+      if (journalExists(connection)) {
+        return false;
+      }
+      connection.setAutoCommit(true);
+      for (String statement : statements(db.schemaResource())) {
+        try (Statement st = connection.createStatement()) {
+          st.execute(statement);
+        } catch (SQLException e) {
+          // Another node may have created it in the meantime; only a missing journal is fatal.
+          if (!journalExists(connection)) {
+            throw e;
+          }
+        }
+      }
+      return true;
+    }
+  }
+
+  static Connection connect(DatabaseSettings db) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", db.user());
+    props.setProperty("password", db.password());
+    if (db.isPostgres()) {
+      String seconds = String.valueOf(Math.max(1, db.connectTimeout().toSeconds()));
+      props.setProperty("connectTimeout", seconds);
+      props.setProperty("loginTimeout", seconds);
+      props.setProperty("socketTimeout", seconds);
+    }
+    return DriverManager.getConnection(db.url(), props);
+  }
+
+  private static boolean journalExists(Connection connection) throws SQLException {
+    try (ResultSet tables = connection.getMetaData().getTables(null, null, "event_journal", null)) {
+      return tables.next();
+    }
+  }
+
+  private static List<String> statements(String resource) {
+    try (InputStream in = JournalSchema.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("schema script " + resource + " is not on the class path");
+      }
+      String script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return Arrays.stream(script.split(";")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + resource, e);
+    }
+  }
+}

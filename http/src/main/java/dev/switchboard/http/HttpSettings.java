@@ -1,0 +1,19 @@
+package dev.switchboard.http;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** {@code switchboard.http}, read once. */
+public record HttpSettings(
+    String host, int port, long maxBodyBytes, Duration bodyReadTimeout, Duration unbindDeadline) {
+
+  public static HttpSettings create(Config root) {
+    Config c = root.getConfig("switchboard.http");
+    return new HttpSettings(
+        c.getString("host"),
+        c.getInt("port"),
+        c.getBytes("max-body-size"),
+        c.getDuration("body-read-timeout"),
+        c.getDuration("unbind-deadline"));
+  }
+}

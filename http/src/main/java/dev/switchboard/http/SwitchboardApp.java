@@ -1,0 +1,118 @@
+package dev.switchboard.http;
+
+import com.typesafe.config.Config;
+import dev.switchboard.engine.ChannelSettings;
+import dev.switchboard.engine.Engine;
+import dev.switchboard.engine.EngineSettings;
+import dev.switchboard.engine.SwitchboardConfig;
+import dev.switchboard.engine.persistence.JournalSchema;
+import dev.switchboard.http.api.ApiRoutes;
+import dev.switchboard.http.api.HealthRoutes;
+import dev.switchboard.http.api.MessageRoutes;
+import dev.switchboard.http.api.MetricsRoutes;
+import dev.switchboard.http.auth.ApiKeys;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Switchboard node: the journal schema made sure of, the actor system with the engine,
+ * and the HTTP server. {@link Main} runs one; tests start several with their own configuration.
+ */
+public final class SwitchboardApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SwitchboardApp.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+
+  private SwitchboardApp(ActorSystem<Void> system, ServerBinding binding) {
+    this.system = system;
+    this.binding = binding;
+  }
+
+  /**
+   * Starts a node and waits until its HTTP server is bound.
+   *
+   * @param application the application's own configuration (application.conf and overrides), not
+   *     yet resolved; defaults are layered under it here
+   */
+  public static SwitchboardApp start(Config application, Duration startTimeout) throws Exception {
+    Config config = SwitchboardConfig.load(application);
+    EngineSettings settings = EngineSettings.create(config);
+    HttpSettings http = HttpSettings.create(config);
+    if (JournalSchema.ensure(settings.db())) {
+      LOG.info("journal schema created: url={}", settings.db().displayUrl());
+    }
+    ApiKeys keys = ApiKeys.create(config, settings.db().dataDir());
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+
+    CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+    Behavior<Void> guardian =
+        Behaviors.setup(
+            ctx -> {
+              Engine engine = Engine.start(ctx, settings, meters);
+              MessageRoutes messages =
+                  new MessageRoutes(
+                      engine.gateway(),
+                      engine.channels().stream()
+                          .map(ChannelSettings::name)
+                          .collect(Collectors.toSet()),
+                      http,
+                      Clock.systemUTC());
+              ApiRoutes routes =
+                  new ApiRoutes(
+                      keys, messages, new HealthRoutes(engine.health()), new MetricsRoutes(meters));
+              HttpServer.start(ctx.getSystem(), routes.routes(), http)
+                  .whenComplete(
+                      (binding, error) -> {
+                        if (error != null) {
+                          bound.completeExceptionally(error);
+                        } else {
+                          bound.complete(binding);
+                        }
+                      });
+              return Behaviors.empty();
+            });
+    ActorSystem<Void> system = ActorSystem.create(guardian, "switchboard", config);
+    try {
+      ServerBinding binding = bound.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return new SwitchboardApp(system, binding);
+    } catch (Exception e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Runs coordinated shutdown and waits for the system to terminate. */
+  @Override
+  public void close() throws Exception {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,113 @@
+package dev.switchboard.http.api;
+
+import dev.switchboard.http.auth.ApiKeys;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.Rejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every route of the server, behind the handlers that turn every rejection and failure into the
+ * error body of API.md: a client never sees a default error page or a stack trace.
+ */
+public final class ApiRoutes extends AllDirectives {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
+
+  private final ApiKeys keys;
+  private final MessageRoutes messages;
+  private final HealthRoutes health;
+  private final MetricsRoutes metrics;
+
+  public ApiRoutes(
+      ApiKeys keys, MessageRoutes messages, HealthRoutes health, MetricsRoutes metrics) {
+    this.keys = keys;
+    this.messages = messages;
+    this.health = health;
+    this.metrics = metrics;
+  }
+
+  public Route routes() {
+    return withRequestTimeoutResponse(
+        request ->
+            ApiError.unavailable(
+                "unavailable",
+                "the request took longer than the server allows",
+                Duration.ofSeconds(1)),
+        () ->
+            handleExceptions(
+                exceptions(),
+                () ->
+                    handleRejections(
+                        rejections(),
+                        () ->
+                            concat(
+                                health.routes(), metrics.routes(), pathPrefix("v1", this::v1)))));
+  }
+
+  private Route v1() {
+    return optionalHeaderValueByName(
+        "Authorization",
+        header -> {
+          Optional<String> key =
+              header
+                  .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+                  .map(h -> h.substring(7).trim());
+          return key.flatMap(keys::authenticate)
+              .map(messages::routes)
+              .orElseGet(() -> complete(ApiError.unauthorized()));
+        });
+  }
+
+  private ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(
+            Json.MalformedJsonException.class,
+            e -> complete(ApiError.invalid(null, e.getMessage())))
+        .match(
+            EntityStreamSizeException.class,
+            e ->
+                complete(
+                    ApiError.of(
+                        StatusCodes.PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        "the body is larger than " + e.limit() + " bytes",
+                        null)))
+        .matchAny(
+            e -> {
+              LOG.error("unexpected failure handling a request", e);
+              return complete(
+                  ApiError.of(
+                      StatusCodes.INTERNAL_SERVER_ERROR,
+                      "internal_error",
+                      "an unexpected error occurred; it has been logged",
+                      null));
+            })
+        .build();
+  }
+
+  private RejectionHandler rejections() {
+    return RejectionHandler.newBuilder()
+        .handleAll(
+            MethodRejection.class,
+            rejections ->
+                complete(
+                    ApiError.of(
+                        StatusCodes.METHOD_NOT_ALLOWED,
+                        "method_not_allowed",
+                        "method not allowed here",
+                        null)))
+        .handle(
+            Rejection.class,
+            rejection -> complete(ApiError.invalid(null, "the request was rejected: " + rejection)))
+        .handleNotFound(complete(ApiError.notFound("no such resource")))
+        .build();
+  }
+}
