@@ -1,0 +1,194 @@
+package dev.switchboard.http.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.switchboard.http.SwitchboardApp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A whole Switchboard node in this JVM, on real parts: the broker URI it is given, the journal on
+ * the local PostgreSQL (or H2 when asked), HTTP on a free port, cluster remoting on a free port.
+ * The {@code sandbox} and {@code sms} channels are enabled, both served by the sandbox provider.
+ */
+public final class TestNode implements AutoCloseable {
+  /** The PostgreSQL every integration test journals to; override with -Dswitchboard.test.db-url. */
+  public static final String POSTGRES_URL =
+      System.getProperty("switchboard.test.db-url", "jdbc:postgresql://127.0.0.1:5432/test");
+
+  public static final String POSTGRES_USER =
+      System.getProperty("switchboard.test.db-user", "postgres");
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+  private final SwitchboardApp app;
+  private final String apiKey;
+  private final Path dataDir;
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private TestNode(SwitchboardApp app, String apiKey, Path dataDir) {
+    this.app = app;
+    this.apiKey = apiKey;
+    this.dataDir = dataDir;
+  }
+
+  /** A node on {@code amqpUri} journaling to PostgreSQL, with extra settings over the defaults. */
+  public static TestNode start(String amqpUri, Map<String, Object> overrides) throws Exception {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("switchboard.db.url", POSTGRES_URL);
+    settings.put("switchboard.db.user", POSTGRES_USER);
+    settings.putAll(overrides);
+    return startWith(amqpUri, Files.createTempDirectory("switchboard-test"), settings);
+  }
+
+  /** A node on {@code amqpUri} with the embedded H2 journal in {@code dataDir}. */
+  public static TestNode startEmbedded(String amqpUri, Path dataDir, Map<String, Object> overrides)
+      throws Exception {
+    return startWith(amqpUri, dataDir, overrides);
+  }
+
+  private static TestNode startWith(String amqpUri, Path dataDir, Map<String, Object> overrides)
+      throws Exception {
+    String apiKey = "test-" + UUID.randomUUID();
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("switchboard.http.host", "127.0.0.1");
+    settings.put("switchboard.http.port", 0);
+    settings.put("switchboard.http.api-key", apiKey);
+    settings.put("switchboard.broker.uri", amqpUri);
+    settings.put("switchboard.db.data-dir", dataDir.toString());
+    settings.put("pekko.remote.artery.canonical.port", 0);
+    settings.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    settings.putAll(overrides);
+    Config config =
+        ConfigFactory.parseMap(settings)
+            .withFallback(
+                ConfigFactory.parseString(
+                    "switchboard.engine.channels {"
+                        + " sandbox { provider = sandbox },"
+                        + " sms { provider = sandbox } }"));
+    return new TestNode(SwitchboardApp.start(config, Duration.ofSeconds(60)), apiKey, dataDir);
+  }
+
+  public String apiKey() {
+    return apiKey;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + app.port() + path);
+  }
+
+  /** POSTs JSON with this node's key and any extra headers (name, value, name, value...). */
+  public Response post(String path, String json, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri(path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Authorization", "Bearer " + apiKey)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    for (int i = 0; i < headers.length; i += 2) {
+      request.setHeader(headers[i], headers[i + 1]);
+    }
+    return send(request.build());
+  }
+
+  /** GETs with this node's key. */
+  public Response get(String path) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .timeout(REQUEST_TIMEOUT)
+            .header("Authorization", "Bearer " + apiKey)
+            .GET()
+            .build());
+  }
+
+  /** Sends any request as it is. */
+  public Response send(HttpRequest request) {
+    try {
+      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.body(), response.headers().map());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends one message to the sandbox channel and returns the response. */
+  public Response sendSandbox(String to, String text) {
+    return post(
+        "/v1/messages",
+        "{\"channel\":\"sandbox\",\"to\":\"" + to + "\",\"text\":\"" + text + "\"}");
+  }
+
+  /** The message's current status, or null when it cannot be read. */
+  public String statusOf(String id) {
+    Response r = get("/v1/messages/" + id);
+    return r.status() == 200 ? r.json().path("status").asText() : null;
+  }
+
+  /** One metric's value from /metrics (the sum of its series matching every label given). */
+  public double metric(String name, String... labels) {
+    Response r =
+        send(HttpRequest.newBuilder(uri("/metrics")).timeout(REQUEST_TIMEOUT).GET().build());
+    double sum = 0;
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        boolean matches = true;
+        for (String label : labels) {
+          matches &= line.contains(label);
+        }
+        if (matches) {
+          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    }
+    return sum;
+  }
+
+  public SwitchboardApp app() {
+    return app;
+  }
+
+  @Override
+  public void close() throws Exception {
+    app.close();
+  }
+
+  /** An HTTP response, read whole. */
+  public record Response(int status, String body, Map<String, java.util.List<String>> headers) {
+    public JsonNode json() {
+      try {
+        return MAPPER.readTree(body);
+      } catch (IOException e) {
+        throw new UncheckedIOException("not JSON (" + status + "): " + body, e);
+      }
+    }
+
+    public String header(String name) {
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .map(e -> e.getValue().get(0))
+          .findFirst()
+          .orElse(null);
+    }
+  }
+}
