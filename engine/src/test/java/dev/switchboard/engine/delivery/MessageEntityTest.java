@@ -1,0 +1,497 @@
+package dev.switchboard.engine.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.typesafe.config.ConfigFactory;
+import dev.switchboard.engine.delivery.MessageEntity.Accept;
+import dev.switchboard.engine.delivery.MessageEntity.AcceptReply;
+import dev.switchboard.engine.delivery.MessageEntity.Accepted;
+import dev.switchboard.engine.delivery.MessageEntity.AttemptStarted;
+import dev.switchboard.engine.delivery.MessageEntity.Command;
+import dev.switchboard.engine.delivery.MessageEntity.Deliver;
+import dev.switchboard.engine.delivery.MessageEntity.Event;
+import dev.switchboard.engine.delivery.MessageEntity.Expired;
+import dev.switchboard.engine.delivery.MessageEntity.Failed;
+import dev.switchboard.engine.delivery.MessageEntity.Get;
+import dev.switchboard.engine.delivery.MessageEntity.JobDone;
+import dev.switchboard.engine.delivery.MessageEntity.Lookup;
+import dev.switchboard.engine.delivery.MessageEntity.ProviderAccepted;
+import dev.switchboard.engine.delivery.MessageEntity.ReceiptRecorded;
+import dev.switchboard.engine.delivery.MessageEntity.RecordReceipt;
+import dev.switchboard.engine.delivery.MessageEntity.RetryScheduled;
+import dev.switchboard.engine.message.MessageIds;
+import dev.switchboard.engine.message.MessageStatus;
+import dev.switchboard.engine.message.OutboundMessage;
+import dev.switchboard.engine.provider.ChannelProvider;
+import dev.switchboard.engine.provider.DeliveryReceipt;
+import dev.switchboard.engine.provider.ProviderRegistry;
+import dev.switchboard.engine.provider.SendOutcome;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MessageEntityTest {
+  private static final Duration WAIT = Duration.ofSeconds(3);
+
+  private static final ActorTestKit testKit =
+      ActorTestKit.create(
+          "MessageEntityTest",
+          EventSourcedBehaviorTestKit.config()
+              .withFallback(
+                  ConfigFactory.parseString(
+                      "pekko.actor.provider = local\n"
+                          + "pekko.actor.serialization-bindings {\n"
+                          + "  \"dev.switchboard.engine.CborSerializable\" = jackson-cbor\n"
+                          + "}"))
+              .withFallback(ConfigFactory.load()));
+
+  private static final DeliverySettings SETTINGS =
+      new DeliverySettings(
+          3,
+          Duration.ofMillis(10),
+          Duration.ofMillis(50),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(2),
+          Duration.ofSeconds(1));
+
+  private String id;
+  private ScriptedProvider provider;
+  private SimpleMeterRegistry meters;
+  private TestProbe<ClusterSharding.ShardCommand> shard;
+  private TestProbe<JobDone> jobs;
+  private EventSourcedBehaviorTestKit<Command, Event, MessageState> entity;
+
+  @AfterAll
+  static void shutdown() {
+    testKit.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void setUp() {
+    id = MessageIds.random();
+    provider = new ScriptedProvider();
+    meters = new SimpleMeterRegistry();
+    shard = testKit.createTestProbe();
+    jobs = testKit.createTestProbe();
+    entity = entityWith(SETTINGS);
+  }
+
+  private EventSourcedBehaviorTestKit<Command, Event, MessageState> entityWith(
+      DeliverySettings settings) {
+    MessageEntity.Dependencies deps =
+        new MessageEntity.Dependencies(
+            ProviderRegistry.of(Map.of("sandbox", provider)),
+            settings,
+            new DeliveryMetrics(meters),
+            Clock.systemUTC());
+    return EventSourcedBehaviorTestKit.create(
+        testKit.system(),
+        MessageEntity.create(new EntityContext<>(MessageEntity.TYPE_KEY, id, shard.ref()), deps),
+        // MessageState is package-private and not CborSerializable: it is never serialized (no
+        // snapshots), so only commands and events are checked.
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
+  }
+
+  private OutboundMessage message() {
+    return message(Instant.now(), 0);
+  }
+
+  private OutboundMessage message(Instant createdAt, long ttlSeconds) {
+    return new OutboundMessage(
+        id,
+        "acct-1",
+        "sandbox",
+        "alice",
+        null,
+        "hello " + id,
+        null,
+        ttlSeconds,
+        Map.of("k", "v"),
+        createdAt);
+  }
+
+  private AcceptReply accept(OutboundMessage message) {
+    CommandResultWithReply<Command, Event, MessageState, AcceptReply> result =
+        entity.runCommand(replyTo -> new Accept(message, replyTo));
+    return result.reply();
+  }
+
+  private List<Object> journal() {
+    return entity.persistenceTestKit().persistedInStorage("Message|" + id);
+  }
+
+  private MessageState awaitStatus(MessageStatus status) {
+    await().atMost(WAIT).until(() -> entity.getState().status() == status);
+    return entity.getState();
+  }
+
+  private double counter(String name) {
+    return meters.find(name).counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  private static List<MessageStatus> statuses(MessageState state) {
+    return state.history().stream().map(HistoryEntry::status).toList();
+  }
+
+  @Test
+  void acceptOnEmptyPersistsAcceptedAndRepliesCreated() {
+    OutboundMessage message = message();
+
+    CommandResultWithReply<Command, Event, MessageState, AcceptReply> result =
+        entity.runCommand(replyTo -> new Accept(message, replyTo));
+
+    assertThat(result.events()).hasSize(1);
+    Accepted accepted = result.eventOfType(Accepted.class);
+    assertThat(accepted.message()).isEqualTo(message);
+    assertThat(result.reply().created()).isTrue();
+    assertThat(result.reply().view().message()).isEqualTo(message);
+    assertThat(result.reply().view().status()).isEqualTo(MessageStatus.ACCEPTED);
+    assertThat(result.reply().view().attempts()).isZero();
+    assertThat(result.state().status()).isEqualTo(MessageStatus.ACCEPTED);
+    assertThat(provider.attempts).isEmpty();
+  }
+
+  @Test
+  void acceptAgainPersistsNothingAndAnswersWithTheFirstMessage() {
+    OutboundMessage first = message();
+    accept(first);
+    OutboundMessage second =
+        new OutboundMessage(
+            id, "acct-1", "sandbox", "bob", null, "other", null, 0, Map.of(), Instant.now());
+
+    CommandResultWithReply<Command, Event, MessageState, AcceptReply> result =
+        entity.runCommand(replyTo -> new Accept(second, replyTo));
+
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.reply().created()).isFalse();
+    assertThat(result.reply().view().message()).isEqualTo(first);
+    assertThat(journal()).hasSize(1);
+  }
+
+  @Test
+  void deliverStartsAnAttemptAndAnswersTheJobOnceTheProviderTookIt() {
+    OutboundMessage message = message();
+    accept(message);
+    CompletableFuture<SendOutcome> answer = provider.thenPending();
+
+    CommandResult<Command, Event, MessageState> result =
+        entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(result.events()).hasSize(1);
+    assertThat(result.eventOfType(AttemptStarted.class).attempt()).isEqualTo(1);
+    assertThat(result.state().status()).isEqualTo(MessageStatus.SENDING);
+    assertThat(result.state().attempts()).isEqualTo(1);
+    await().atMost(WAIT).until(() -> provider.attempts.size() == 1);
+    assertThat(provider.attempts).containsExactly(1);
+    assertThat(provider.messages).containsExactly(message);
+
+    answer.complete(new SendOutcome.Sent("prov-1"));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    MessageState state = entity.getState();
+    assertThat(state.status()).isEqualTo(MessageStatus.SENT);
+    assertThat(state.error()).isNull();
+    assertThat(state.history().get(state.history().size() - 1).providerMessageId())
+        .isEqualTo("prov-1");
+    assertThat(journal())
+        .extracting(Object::getClass)
+        .containsExactly(Accepted.class, AttemptStarted.class, ProviderAccepted.class);
+    assertThat(((ProviderAccepted) journal().get(2)).providerMessageId()).isEqualTo("prov-1");
+  }
+
+  @Test
+  void receiptAfterSentRecordsDelivery() {
+    OutboundMessage message = message();
+    accept(message);
+    provider.then(new SendOutcome.Sent("prov-2"));
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    jobs.expectMessage(WAIT, new JobDone(id, MessageStatus.SENT));
+
+    CommandResult<Command, Event, MessageState> result =
+        entity.runCommand(
+            new RecordReceipt(
+                new DeliveryReceipt(
+                    id, "prov-2", DeliveryReceipt.Outcome.DELIVERED, null, Instant.now())));
+
+    assertThat(result.events()).hasSize(1);
+    assertThat(result.eventOfType(ReceiptRecorded.class).outcome())
+        .isEqualTo(DeliveryReceipt.Outcome.DELIVERED);
+    assertThat(result.state().status()).isEqualTo(MessageStatus.DELIVERED);
+    assertThat(statuses(result.state()))
+        .containsExactly(
+            MessageStatus.ACCEPTED,
+            MessageStatus.SENDING,
+            MessageStatus.SENT,
+            MessageStatus.DELIVERED);
+  }
+
+  @Test
+  void receiptThatOvertakesTheProviderAnswerIsKeptUntilTheSendIsRecorded() {
+    OutboundMessage message = message();
+    accept(message);
+    CompletableFuture<SendOutcome> answer = provider.thenPending();
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    CommandResult<Command, Event, MessageState> early =
+        entity.runCommand(
+            new RecordReceipt(
+                new DeliveryReceipt(
+                    id, "prov-3", DeliveryReceipt.Outcome.DELIVERED, null, Instant.now())));
+    assertThat(early.hasNoEvents()).isTrue();
+    assertThat(early.state().status()).isEqualTo(MessageStatus.SENDING);
+
+    answer.complete(new SendOutcome.Sent("prov-3"));
+
+    jobs.expectMessage(WAIT, new JobDone(id, MessageStatus.SENT));
+    awaitStatus(MessageStatus.DELIVERED);
+    assertThat(journal())
+        .extracting(Object::getClass)
+        .containsExactly(
+            Accepted.class, AttemptStarted.class, ProviderAccepted.class, ReceiptRecorded.class);
+  }
+
+  @Test
+  void deliverOnADeliveredMessageAnswersAtOnceWithoutSendingAgain() {
+    OutboundMessage message = message();
+    accept(message);
+    provider.then(new SendOutcome.Sent("prov-4"));
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    jobs.expectMessage(WAIT, new JobDone(id, MessageStatus.SENT));
+    entity.runCommand(
+        new RecordReceipt(
+            new DeliveryReceipt(
+                id, "prov-4", DeliveryReceipt.Outcome.DELIVERED, null, Instant.now())));
+    TestProbe<JobDone> redelivery = testKit.createTestProbe();
+
+    CommandResult<Command, Event, MessageState> result =
+        entity.runCommand(new Deliver(message, redelivery.ref()));
+
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(redelivery.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.DELIVERED));
+    assertThat(provider.attempts).containsExactly(1);
+    assertThat(counter("switchboard.delivery.duplicate.jobs")).isEqualTo(1.0);
+  }
+
+  @Test
+  void deliverWithoutAcceptanceTakesTheJobOn() {
+    OutboundMessage message = message();
+    provider.then(new SendOutcome.Sent("prov-5"));
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    jobs.expectMessage(WAIT, new JobDone(id, MessageStatus.SENT));
+    assertThat(entity.getState().message()).isEqualTo(message);
+    assertThat(journal())
+        .extracting(Object::getClass)
+        .containsExactly(Accepted.class, AttemptStarted.class, ProviderAccepted.class);
+  }
+
+  @Test
+  void permanentFailureFailsTheMessageAtOnce() {
+    OutboundMessage message = message();
+    accept(message);
+    provider.then(new SendOutcome.PermanentFailure("invalid_recipient", "no such number"));
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.FAILED));
+    MessageState state = entity.getState();
+    assertThat(state.status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(state.attempts()).isEqualTo(1);
+    assertThat(state.error()).isEqualTo(new MessageError("invalid_recipient", "no such number"));
+    assertThat(provider.attempts).containsExactly(1);
+    assertThat(journal())
+        .extracting(Object::getClass)
+        .containsExactly(Accepted.class, AttemptStarted.class, Failed.class);
+  }
+
+  @Test
+  void transientFailuresAreRetriedUntilSent() {
+    OutboundMessage message = message();
+    accept(message);
+    provider
+        .then(new SendOutcome.TransientFailure("throttled", "slow down", null))
+        .then(new SendOutcome.TransientFailure("upstream_5xx", "bad gateway", null))
+        .then(new SendOutcome.Sent("prov-6"));
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    jobs.expectNoMessage(Duration.ofMillis(100));
+    MessageState state = entity.getState();
+    assertThat(state.status()).isEqualTo(MessageStatus.SENT);
+    assertThat(state.attempts()).isEqualTo(3);
+    assertThat(state.error()).isNull();
+    assertThat(statuses(state))
+        .containsExactly(
+            MessageStatus.ACCEPTED,
+            MessageStatus.SENDING,
+            MessageStatus.RETRYING,
+            MessageStatus.SENDING,
+            MessageStatus.RETRYING,
+            MessageStatus.SENDING,
+            MessageStatus.SENT);
+    assertThat(state.history())
+        .filteredOn(h -> h.status() == MessageStatus.RETRYING)
+        .extracting(h -> h.error().code())
+        .containsExactly("throttled", "upstream_5xx");
+    assertThat(provider.attempts).containsExactly(1, 2, 3);
+    assertThat(journal()).filteredOn(RetryScheduled.class::isInstance).hasSize(2);
+  }
+
+  @Test
+  void transientFailuresUpToMaxAttemptsFailTheMessage() {
+    OutboundMessage message = message();
+    accept(message);
+    for (int i = 0; i < 3; i++) {
+      provider.then(new SendOutcome.TransientFailure("upstream_5xx", "bad gateway " + i, null));
+    }
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.FAILED));
+    MessageState state = entity.getState();
+    assertThat(state.status()).isEqualTo(MessageStatus.FAILED);
+    assertThat(state.attempts()).isEqualTo(3);
+    assertThat(state.error().code()).isEqualTo("upstream_5xx");
+    assertThat(state.error().message()).contains("gave up after 3 attempts");
+    assertThat(provider.attempts).containsExactly(1, 2, 3);
+    assertThat(statuses(state)).filteredOn(s -> s == MessageStatus.RETRYING).hasSize(2);
+  }
+
+  @Test
+  void providerThatNeverAnswersCountsAsATransientFailure() {
+    entity =
+        entityWith(
+            new DeliverySettings(
+                2,
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1)));
+    OutboundMessage message = message();
+    accept(message);
+    provider.thenPending();
+    provider.thenPending();
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.FAILED));
+    MessageState state = entity.getState();
+    assertThat(state.error().code()).isEqualTo("provider_timeout");
+    assertThat(state.error().message()).contains("gave up after 2 attempts");
+    assertThat(provider.attempts).containsExactly(1, 2);
+  }
+
+  @Test
+  void expiredMessageIsNotSent() {
+    OutboundMessage message = message(Instant.now().minus(Duration.ofHours(1)), 1);
+    accept(message);
+
+    CommandResult<Command, Event, MessageState> result =
+        entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(result.events()).hasSize(1);
+    assertThat(result.event()).isInstanceOf(Expired.class);
+    assertThat(result.state().status()).isEqualTo(MessageStatus.EXPIRED);
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.EXPIRED));
+    assertThat(provider.attempts).isEmpty();
+  }
+
+  @Test
+  void getOnAnUnknownIdAnswersNullAndPassivates() {
+    CommandResultWithReply<Command, Event, MessageState, Lookup> result =
+        entity.runCommand(Get::new);
+
+    assertThat(result.reply()).isEqualTo(new Lookup(null));
+    assertThat(result.hasNoEvents()).isTrue();
+    shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT);
+  }
+
+  @Test
+  void getAfterAcceptAnswersTheView() {
+    OutboundMessage message = message();
+    AcceptReply accepted = accept(message);
+
+    CommandResultWithReply<Command, Event, MessageState, Lookup> result =
+        entity.runCommand(Get::new);
+
+    assertThat(result.reply().view()).isEqualTo(accepted.view());
+    assertThat(result.reply().view().message()).isEqualTo(message);
+    assertThat(result.reply().view().status()).isEqualTo(MessageStatus.ACCEPTED);
+    shard.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void stateSurvivesARestart() {
+    OutboundMessage message = message();
+    accept(message);
+    provider.then(new SendOutcome.Sent("prov-7"));
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    jobs.expectMessage(WAIT, new JobDone(id, MessageStatus.SENT));
+    MessageState before = entity.getState();
+
+    MessageState after = entity.restart().state();
+
+    assertThat(after).isEqualTo(before);
+  }
+
+  /** Answers each attempt with the next scripted outcome and records what it was asked. */
+  private static final class ScriptedProvider implements ChannelProvider {
+    final Queue<CompletableFuture<SendOutcome>> script = new ConcurrentLinkedQueue<>();
+    final List<Integer> attempts = new CopyOnWriteArrayList<>();
+    final List<OutboundMessage> messages = new CopyOnWriteArrayList<>();
+
+    ScriptedProvider then(SendOutcome outcome) {
+      script.add(CompletableFuture.completedFuture(outcome));
+      return this;
+    }
+
+    CompletableFuture<SendOutcome> thenPending() {
+      CompletableFuture<SendOutcome> pending = new CompletableFuture<>();
+      script.add(pending);
+      return pending;
+    }
+
+    @Override
+    public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
+      attempts.add(attempt);
+      messages.add(message);
+      CompletableFuture<SendOutcome> next = script.poll();
+      return next != null
+          ? next
+          : CompletableFuture.failedFuture(new AssertionError("unscripted attempt " + attempt));
+    }
+  }
+}
