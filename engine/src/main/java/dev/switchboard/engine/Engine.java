@@ -92,11 +92,13 @@ public final class Engine {
       gauges(meters, channel.name(), "consumer", brokerHealth.consumer());
       JobHandler handler =
           message ->
-              sharding
-                  .entityRefFor(MessageEntity.TYPE_KEY, message.id())
-                  .<MessageEntity.JobDone>ask(
-                      replyTo -> new MessageEntity.Deliver(message, replyTo),
-                      settings.delivery().jobTimeout());
+              Continuations.on(
+                  sharding
+                      .entityRefFor(MessageEntity.TYPE_KEY, message.id())
+                      .<MessageEntity.JobDone>ask(
+                          replyTo -> new MessageEntity.Deliver(message, replyTo),
+                          settings.delivery().jobTimeout()),
+                  system.executionContext());
       ActorRef<ChannelPublisher.Command> supervisor =
           ctx.spawn(
               ChannelSupervisor.create(
@@ -127,7 +129,8 @@ public final class Engine {
     health.register(new ClusterHealth(cluster));
 
     MessageGateway gateway =
-        new MessageGateway(sharding, system.scheduler(), settings.delivery(), routes);
+        new MessageGateway(
+            sharding, system.scheduler(), system.executionContext(), settings.delivery(), routes);
     return new Engine(settings, gateway, health);
   }
 

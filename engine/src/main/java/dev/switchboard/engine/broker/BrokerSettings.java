@@ -53,7 +53,7 @@ public record BrokerSettings(
         continue;
       }
       int eq = part.indexOf('=');
-      if (eq <= 0) {
+      if (eq < 0 || part.substring(0, eq).isBlank()) {
         throw new IllegalArgumentException(
             "broker sites: expected name=uri[,uri...] but got '" + part.trim() + "'");
       }

@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -200,15 +202,22 @@ public final class MessageEntity
 
   private void send(OutboundMessage message, int attempt) {
     context.pipeToSelf(
-        deps.providers()
-            .forChannel(message.channel())
-            .send(message, attempt)
-            .toCompletableFuture()
-            .orTimeout(
-                deps.settings().providerTimeout().toMillis(),
-                java.util.concurrent.TimeUnit.MILLISECONDS),
+        attempt(message, attempt)
+            .orTimeout(deps.settings().providerTimeout().toMillis(), TimeUnit.MILLISECONDS),
         (outcome, error) ->
             new AttemptFinished(attempt, error == null ? outcome : unknownOutcome(error)));
+  }
+
+  // A provider that throws instead of failing its stage must not stop the entity.
+  private CompletableFuture<SendOutcome> attempt(OutboundMessage message, int attempt) {
+    try {
+      return deps.providers()
+          .forChannel(message.channel())
+          .send(message, attempt)
+          .toCompletableFuture();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private static SendOutcome unknownOutcome(Throwable error) {

@@ -1,5 +1,6 @@
 package dev.switchboard.engine.delivery;
 
+import dev.switchboard.engine.Continuations;
 import dev.switchboard.engine.broker.ChannelPublisher;
 import dev.switchboard.engine.broker.ConnectionHealth;
 import dev.switchboard.engine.broker.MessageCodec;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -44,16 +46,20 @@ public final class MessageGateway {
 
   private final ClusterSharding sharding;
   private final Scheduler scheduler;
+  // Continuations run here: on 2 cores the JDK's default async executor starts a thread per task.
+  private final Executor executor;
   private final DeliverySettings settings;
   private final Map<String, ChannelRoute> routes;
 
   public MessageGateway(
       ClusterSharding sharding,
       Scheduler scheduler,
+      Executor executor,
       DeliverySettings settings,
       Map<String, ChannelRoute> routes) {
     this.sharding = sharding;
     this.scheduler = scheduler;
+    this.executor = executor;
     this.settings = settings;
     this.routes = Map.copyOf(routes);
   }
@@ -63,9 +69,11 @@ public final class MessageGateway {
     if (route == null) {
       throw new IllegalArgumentException("channel not enabled: " + message.channel());
     }
-    return entity(message.id())
-        .<MessageEntity.AcceptReply>ask(
-            replyTo -> new MessageEntity.Accept(message, replyTo), settings.askTimeout())
+    return Continuations.on(
+            entity(message.id())
+                .<MessageEntity.AcceptReply>ask(
+                    replyTo -> new MessageEntity.Accept(message, replyTo), settings.askTimeout()),
+            executor)
         .<Submission>thenCompose(reply -> publishIfNeeded(message, route, reply))
         .exceptionally(
             error ->
@@ -94,11 +102,13 @@ public final class MessageGateway {
               retryAfterBroker()));
     }
     byte[] body = MessageCodec.encode(view.message());
-    return AskPattern.<ChannelPublisher.Command, PublishResult>ask(
-            route.publisher(),
-            replyTo -> new ChannelPublisher.Publish(message.id(), body, replyTo),
-            settings.publishTimeout(),
-            scheduler)
+    return Continuations.on(
+            AskPattern.<ChannelPublisher.Command, PublishResult>ask(
+                route.publisher(),
+                replyTo -> new ChannelPublisher.Publish(message.id(), body, replyTo),
+                settings.publishTimeout(),
+                scheduler),
+            executor)
         .handle(
             (result, error) -> {
               if (result instanceof PublishResult.Confirmed) {
@@ -114,8 +124,9 @@ public final class MessageGateway {
 
   /** The message with this id if it belongs to {@code account}; another account's is absent. */
   public CompletionStage<Optional<MessageView>> find(String account, String id) {
-    return entity(id)
-        .<MessageEntity.Lookup>ask(MessageEntity.Get::new, settings.askTimeout())
+    return Continuations.on(
+            entity(id).<MessageEntity.Lookup>ask(MessageEntity.Get::new, settings.askTimeout()),
+            executor)
         .thenApply(
             lookup ->
                 Optional.ofNullable(lookup.view())

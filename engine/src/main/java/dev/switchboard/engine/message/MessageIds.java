@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 public final class MessageIds {
   private static final String PREFIX = "msg_";
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final Pattern VALID = Pattern.compile("msg_[0-9A-HJKMNP-TV-Z]{26}");
+  private static final Pattern VALID = Pattern.compile("msg_[0-7][0-9A-HJKMNP-TV-Z]{25}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private MessageIds() {}
@@ -52,7 +52,7 @@ public final class MessageIds {
     return id != null && VALID.matcher(id).matches();
   }
 
-  // 128 bits as 26 base32 digits, most significant first (the first digit carries 3 bits).
+  // 128 bits as 26 base32 digits, most significant first (the first digit carries 3 bits: 0-7).
   private static String encode(byte[] bytes) {
     char[] out = new char[26];
     java.math.BigInteger value = new java.math.BigInteger(1, bytes);

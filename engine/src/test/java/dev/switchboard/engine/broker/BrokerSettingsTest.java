@@ -48,6 +48,7 @@ class BrokerSettingsTest {
         "amqp-without-name",
         "primary=amqp://a;amqp://b",
         "=amqp://a",
+        " =amqp://a",
         "primary=",
         "primary=,;",
         "",

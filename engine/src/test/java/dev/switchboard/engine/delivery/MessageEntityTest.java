@@ -365,6 +365,24 @@ class MessageEntityTest {
   }
 
   @Test
+  void providerThatThrowsCountsAsATransientFailure() {
+    OutboundMessage message = message();
+    accept(message);
+    provider.throwNext(new IllegalStateException("boom")).then(new SendOutcome.Sent("prov-8"));
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    MessageState state = entity.getState();
+    assertThat(state.attempts()).isEqualTo(2);
+    assertThat(state.history())
+        .filteredOn(h -> h.status() == MessageStatus.RETRYING)
+        .extracting(h -> h.error().code())
+        .containsExactly("provider_error");
+  }
+
+  @Test
   void transientFailuresUpToMaxAttemptsFailTheMessage() {
     OutboundMessage message = message();
     accept(message);
@@ -478,6 +496,14 @@ class MessageEntityTest {
       return this;
     }
 
+    final Queue<RuntimeException> throwing = new ConcurrentLinkedQueue<>();
+
+    /** The next attempt throws instead of answering, as a broken provider might. */
+    ScriptedProvider throwNext(RuntimeException e) {
+      throwing.add(e);
+      return this;
+    }
+
     CompletableFuture<SendOutcome> thenPending() {
       CompletableFuture<SendOutcome> pending = new CompletableFuture<>();
       script.add(pending);
@@ -488,6 +514,10 @@ class MessageEntityTest {
     public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
       attempts.add(attempt);
       messages.add(message);
+      RuntimeException failure = throwing.poll();
+      if (failure != null) {
+        throw failure;
+      }
       CompletableFuture<SendOutcome> next = script.poll();
       return next != null
           ? next

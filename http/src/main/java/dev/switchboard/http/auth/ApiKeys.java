@@ -55,7 +55,13 @@ public final class ApiKeys {
     }
     Path file = dataDir.resolve(KEY_FILE);
     if (Files.exists(file)) {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
+      String stored = Files.readString(file, StandardCharsets.UTF_8).trim();
+      if (!stored.matches("[0-9a-f]{64}")) {
+        throw new IllegalStateException(
+            file
+                + " does not hold a SHA-256 hash; delete it to generate a new key, or set SWITCHBOARD_API_KEY");
+      }
+      return stored;
     }
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);

@@ -2,6 +2,7 @@ package dev.switchboard.http.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -139,6 +140,17 @@ class ApiKeysTest {
     assertThat(Files.readString(file, StandardCharsets.UTF_8)).isEqualTo(stored);
     assertThat(second.authenticate(shown.get())).contains(new Account("default"));
     assertThat(second.authenticate(hash)).isEmpty();
+  }
+
+  @Test
+  void corruptKeyFileFailsTheStartLoudly() throws Exception {
+    Path dir = dataDir.resolve("corrupt");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("default-api-key.sha256"), "not a hash\n");
+
+    assertThatThrownBy(() -> ApiKeys.create(config("switchboard.http.api-key = \"\""), dir))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("default-api-key.sha256");
   }
 
   @Test
