@@ -20,7 +20,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -109,10 +111,16 @@ public final class SwitchboardApp implements AutoCloseable {
     return system;
   }
 
-  /** Runs coordinated shutdown and waits for the system to terminate. */
+  /** Runs coordinated shutdown and waits (bounded) for the system to terminate. */
   @Override
-  public void close() throws Exception {
+  public void close() {
     system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the actor system did not terminate", e);
+    }
   }
 }

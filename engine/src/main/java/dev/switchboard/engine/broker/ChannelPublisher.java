@@ -129,13 +129,17 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
                 o.connection()
                     .addBlockedListener(
                         new BlockedListener() {
+                          // Health first, from the client's thread: the actor itself may be
+                          // stuck in a publish the broker no longer reads.
                           @Override
                           public void handleBlocked(String reason) {
+                            health.blocked(reason);
                             self.tell(new BlockedChanged(inc, reason));
                           }
 
                           @Override
                           public void handleUnblocked() {
+                            health.unblocked();
                             self.tell(new BlockedChanged(inc, null));
                           }
                         });
@@ -287,13 +291,13 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     throw new BrokerUnavailableException(lost.cause());
   }
 
+  // Health was told on the client's thread already; the actor refuses publishes and logs.
   private Behavior<Command> onBlockedChanged(BlockedChanged change) {
-    if (change.incarnation() != incarnation) {
+    if (change.incarnation() != incarnation || opened == null) {
       return this;
     }
     blockedReason = change.reason();
     if (blockedReason != null) {
-      health.blocked(blockedReason);
       getContext()
           .getLog()
           .warn(
@@ -302,7 +306,6 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
               opened.node(),
               blockedReason);
     } else {
-      health.unblocked();
       getContext()
           .getLog()
           .info(

@@ -76,7 +76,7 @@ public final class ApiRoutes extends AllDirectives {
             e ->
                 complete(
                     ApiError.of(
-                        StatusCodes.PAYLOAD_TOO_LARGE,
+                        StatusCodes.CONTENT_TOO_LARGE,
                         "payload_too_large",
                         "the body is larger than " + e.limit() + " bytes",
                         null)))

@@ -145,8 +145,7 @@ public record MessageRequest(
       throw new Rejected("metadata", "may hold at most " + MAX_METADATA_ENTRIES + " entries");
     }
     Map<String, String> metadata = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> entry = it.next();
+    for (Map.Entry<String, JsonNode> entry : node.properties()) {
       String key = entry.getKey();
       if (key.isEmpty() || key.length() > MAX_METADATA_KEY) {
         throw new Rejected("metadata", "keys must be 1.." + MAX_METADATA_KEY + " characters");

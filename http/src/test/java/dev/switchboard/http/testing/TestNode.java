@@ -169,7 +169,7 @@ public final class TestNode implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     app.close();
   }
 
