@@ -191,11 +191,21 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       return this;
     }
     String cause = BrokerConnector.describe(failed.cause());
-    health.failed(cause);
-    getContext()
-        .getLog()
-        .warn(
-            "broker connect failed: channel={} role=consumer cause={}", topology.channel(), cause);
+    if (health.failed(cause)) {
+      getContext()
+          .getLog()
+          .warn(
+              "broker connect failed: channel={} role=consumer cause={}",
+              topology.channel(),
+              cause);
+    } else {
+      getContext()
+          .getLog()
+          .debug(
+              "broker still unreachable: channel={} role=consumer cause={}",
+              topology.channel(),
+              cause);
+    }
     throw new BrokerUnavailableException(cause);
   }
 

@@ -246,11 +246,21 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
       return this;
     }
     String cause = BrokerConnector.describe(failed.cause());
-    health.failed(cause);
-    getContext()
-        .getLog()
-        .warn(
-            "broker connect failed: channel={} role=publisher cause={}", topology.channel(), cause);
+    if (health.failed(cause)) {
+      getContext()
+          .getLog()
+          .warn(
+              "broker connect failed: channel={} role=publisher cause={}",
+              topology.channel(),
+              cause);
+    } else {
+      getContext()
+          .getLog()
+          .debug(
+              "broker still unreachable: channel={} role=publisher cause={}",
+              topology.channel(),
+              cause);
+    }
     throw new BrokerUnavailableException(cause);
   }
 

@@ -65,6 +65,8 @@ public final class ChannelSupervisor {
                     settings.restartMinBackoff(),
                     settings.restartMaxBackoff(),
                     settings.restartRandomFactor())
-                .withResetBackoffAfter(settings.restartMaxBackoff().multipliedBy(3)));
+                .withResetBackoffAfter(settings.restartMaxBackoff().multipliedBy(3))
+                // The failing actor logged its cause once already, with its context.
+                .withLoggingEnabled(false));
   }
 }

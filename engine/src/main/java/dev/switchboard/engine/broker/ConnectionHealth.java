@@ -28,6 +28,8 @@ public final class ConnectionHealth {
   private Instant lastErrorAt;
   private Instant since;
   private boolean closed;
+  // A failure after a time up is news even when it repeats the previous one.
+  private boolean upSinceLastError = true;
 
   public ConnectionHealth(Clock clock) {
     this.clock = clock;
@@ -42,13 +44,23 @@ public final class ConnectionHealth {
     this.site = site;
     this.node = node;
     connects++;
+    upSinceLastError = true;
     move(State.UP);
   }
 
-  public synchronized void failed(String error) {
+  /**
+   * Records a failure.
+   *
+   * @return false when it repeats the last failure with no time up in between (not news: log it
+   *     quietly)
+   */
+  public synchronized boolean failed(String error) {
+    boolean news = upSinceLastError || !error.equals(lastError);
+    upSinceLastError = false;
     lastError = error;
     lastErrorAt = clock.instant();
     move(State.DOWN);
+    return news;
   }
 
   public synchronized void blocked(String reason) {
