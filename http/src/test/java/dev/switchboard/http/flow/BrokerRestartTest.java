@@ -1,0 +1,674 @@
+package dev.switchboard.http.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.channels.sandbox.SandboxLedger;
+import dev.switchboard.engine.message.MessageIds;
+import dev.switchboard.engine.testing.RabbitNode;
+import dev.switchboard.http.testing.TestNode;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The broker goes away and comes back under a running node: a private RabbitMQ node (never the
+ * shared one) is stopped and started (the app, then the whole VM) and has its connections closed
+ * under it, while messages are being sent. Every message that got a {@code 202} must reach a
+ * terminal status, exactly once at the provider; while the broker is away the API refuses with
+ * {@code 503 broker_unavailable} and readiness reports the broker down.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 170, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class BrokerRestartTest {
+  private static final String NORMAL = "+447700900123";
+  // The sandbox fails it transiently twice, then sends it: three attempts.
+  private static final String RETRYING = "+447700900002";
+  private static final String SANDBOX_QUEUE = "switchboard.outbound.sandbox";
+
+  private static final Duration READY_BOUND = Duration.ofSeconds(60);
+  private static final Duration DOWN_BOUND = Duration.ofSeconds(30);
+  private static final Duration TERMINAL_BOUND = Duration.ofSeconds(90);
+  private static final Duration RACE_BOUND = Duration.ofSeconds(45);
+  private static final int RACE_MAX_SENDS = 3000;
+  private static final Set<String> TERMINAL = Set.of("delivered", "failed");
+
+  private RabbitNode privateNode;
+  private TestNode node;
+  private ActorSystem<Void> system;
+  private long systemStartTime;
+  private final AtomicInteger sequence = new AtomicInteger();
+  // While a broker is broken: sees every readiness answer, to time the outage.
+  private volatile ReadinessWatch activeWatch;
+  private final ExecutorService senders =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "broker-restart-test-sender");
+            t.setDaemon(true);
+            return t;
+          });
+
+  @BeforeAll
+  void start() throws Exception {
+    privateNode = RabbitNode.start(RabbitNode.freePort());
+    try {
+      node =
+          TestNode.start(
+              privateNode.amqpUri(),
+              Map.of(
+                  "switchboard.broker.restart-backoff.min", "200ms",
+                  "switchboard.broker.restart-backoff.max", "2s",
+                  "switchboard.broker.heartbeat", "2s",
+                  "switchboard.engine.delivery.retry-backoff.min", "50ms",
+                  "switchboard.engine.delivery.retry-backoff.max", "200ms"));
+    } catch (Exception | Error e) {
+      privateNode.close();
+      throw e;
+    }
+    system = node.app().system();
+    systemStartTime = system.startTime();
+    awaitReady();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    senders.shutdownNow();
+    try {
+      if (node != null) {
+        node.close();
+      }
+    } finally {
+      if (privateNode != null) {
+        privateNode.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void messagesAcceptedBeforeDuringAndAfterAStopAppRestartAllReachATerminalState()
+      throws Exception {
+    awaitReady();
+    List<Sent> accepted = new ArrayList<>();
+    accepted.addAll(sendAll(30, "before-stop-app"));
+
+    Outage outage;
+    try (ReadinessWatch watch = watch()) {
+      outage = breakBroker(watch, privateNode::stopApp, "stop_app");
+      accepted.addAll(outage.accepted());
+      assertBrokerReportedDown();
+      // The node keeps trying while the broker is away: a reconnect attempt is refused.
+      await("a refused reconnect reported while the app is stopped")
+          .atMost(DOWN_BOUND)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () ->
+                  brokerComponent("broker.sandbox")
+                      .path("lastError")
+                      .asText("")
+                      .contains("no broker node reachable"));
+      assertThat(live().status()).isEqualTo(200);
+
+      repairBroker(watch, privateNode::startApp, "start_app", outage);
+      assertThat(watch.liveFailures()).as("/health/live answers other than 200").isZero();
+    }
+    JsonNode sandbox = brokerComponent("broker.sandbox");
+    assertThat(sandbox.path("status").asText()).isEqualTo("UP");
+    assertThat(sandbox.path("reconnects").asLong())
+        .as(sandbox.toString())
+        .isGreaterThanOrEqualTo(1);
+    assertThat(brokerComponent("broker.sms").path("reconnects").asLong()).isGreaterThanOrEqualTo(1);
+
+    accepted.addAll(sendAll(30, "after-start-app"));
+
+    awaitTerminal(accepted, "stop_app");
+    List<Sent> retried = retryRefused(outage, "stop_app");
+    awaitTerminal(retried, "stop_app, refused then retried");
+    accepted.addAll(retried);
+    assertExactlyOnceAtTheProvider(accepted, "stop_app");
+  }
+
+  @Test
+  @Order(2)
+  void fullNodeStopAndStartReconnectsWithoutRestartingTheEngine() throws Exception {
+    awaitReady();
+    List<Sent> accepted = new ArrayList<>();
+    accepted.addAll(sendAll(10, "before-stop-node"));
+    long reconnectsBefore = brokerComponent("broker.sandbox").path("reconnects").asLong();
+
+    Outage outage;
+    try (ReadinessWatch watch = watch()) {
+      outage = breakBroker(watch, privateNode::stopNode, "stop_node");
+      accepted.addAll(outage.accepted());
+      assertBrokerReportedDown();
+      assertThat(live().status()).isEqualTo(200);
+
+      repairBroker(watch, privateNode::startNode, "start_node", outage);
+      assertThat(watch.liveFailures()).as("/health/live answers other than 200").isZero();
+    }
+    assertThat(brokerComponent("broker.sandbox").path("reconnects").asLong())
+        .isGreaterThan(reconnectsBefore);
+    accepted.addAll(sendAll(10, "after-start-node"));
+
+    awaitTerminal(accepted, "stop_node");
+    List<Sent> retried = retryRefused(outage, "stop_node");
+    awaitTerminal(retried, "stop_node, refused then retried");
+    accepted.addAll(retried);
+    assertExactlyOnceAtTheProvider(accepted, "stop_node");
+    // Reconnection is the connection actors' business: the engine itself never restarted.
+    assertThat(node.app().system()).isSameAs(system);
+    assertThat(system.startTime()).isEqualTo(systemStartTime);
+    assertThat(system.getWhenTerminated().toCompletableFuture().isDone()).isFalse();
+  }
+
+  @Test
+  @Order(3)
+  void forcedConnectionClosesAreRecoveredRepeatedly() throws Exception {
+    awaitReady();
+    awaitBaselineConnections();
+    for (int round = 1; round <= 3; round++) {
+      long before = reconnects();
+      long started = System.nanoTime();
+      privateNode.closeAllConnections("test");
+      long closed = System.nanoTime();
+      // Both connections of both channels come back (a consumer and a publisher each).
+      await("round " + round + ": every connection reconnected and the node ready")
+          .atMost(READY_BOUND)
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> reconnects() >= before + 4 && readyStatus() == 200);
+      log(
+          "close_all_connections round %d: the command took %d ms; ready again %d ms after it"
+              + " returned",
+          round, TimeUnit.NANOSECONDS.toMillis(closed - started), millisSince(closed));
+    }
+
+    List<Sent> accepted = sendAll(20, "after-forced-closes");
+    awaitTerminal(accepted, "close_all_connections");
+    assertExactlyOnceAtTheProvider(accepted, "close_all_connections");
+    awaitBaselineConnections();
+    assertThat(system.getWhenTerminated().toCompletableFuture().isDone()).isFalse();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** What happened between breaking the broker and the node refusing sends. */
+  private record Outage(
+      long breakCalled, long breakReturned, List<Sent> accepted, List<Sent> refused) {}
+
+  /**
+   * Breaks the broker while a sender keeps sending, and returns once readiness is 503 and a send
+   * was refused with 503 {@code broker_unavailable}.
+   */
+  private Outage breakBroker(ReadinessWatch watch, Runnable breakIt, String what) throws Exception {
+    Future<List<Sent>> racing = senders.submit(() -> sendUntilRefused(what));
+    long breakCalled = System.nanoTime();
+    breakIt.run();
+    long breakReturned = System.nanoTime();
+    List<Sent> during = racing.get(RACE_BOUND.toSeconds() + 15, TimeUnit.SECONDS);
+
+    Map<Integer, Long> byStatus =
+        during.stream().collect(Collectors.groupingBy(Sent::status, Collectors.counting()));
+    log("%s: %d sends while breaking the broker, by status %s", what, during.size(), byStatus);
+    assertThat(byStatus.keySet()).as("statuses while the broker went away").isSubsetOf(202, 503);
+
+    Sent refused = during.get(during.size() - 1);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+    JsonNode error = refused.response().json().path("error");
+    assertThat(error.path("code").asText()).as(refused.body()).isEqualTo("broker_unavailable");
+    assertThat(error.path("message").asText()).isNotBlank();
+    String retryAfter = refused.response().header("Retry-After");
+    assertThat(retryAfter).as("Retry-After of " + refused.body()).isNotNull();
+    assertThat(Integer.parseInt(retryAfter)).isGreaterThanOrEqualTo(1);
+    assertThat(during.stream().filter(s -> s.status() == 503))
+        .allSatisfy(
+            s -> {
+              assertThat(s.response().json().path("error").path("code").asText())
+                  .isEqualTo("broker_unavailable");
+              assertThat(s.response().header("Retry-After")).isNotNull();
+            });
+
+    // A 202 means a confirm from the broker: none can come for a send begun after it stopped.
+    List<Sent> accepted = during.stream().filter(s -> s.status() == 202).toList();
+    List<String> acceptedAfterStop =
+        accepted.stream().filter(s -> s.startedNanos() - breakReturned > 0).map(Sent::id).toList();
+    assertThat(acceptedAfterStop)
+        .as("202s for sends begun after %s had returned (no broker could confirm them)", what)
+        .isEmpty();
+
+    Optional<Long> down = watch.firstAfter(breakCalled, 503);
+    log(
+        "%s: the command took %d ms; readiness DOWN %s ms after it was called; %d of the sends"
+            + " racing it accepted",
+        what,
+        TimeUnit.NANOSECONDS.toMillis(breakReturned - breakCalled),
+        down.map(t -> Long.toString(TimeUnit.NANOSECONDS.toMillis(t - breakCalled))).orElse("?"),
+        accepted.size());
+    List<Sent> refusedSends = during.stream().filter(s -> s.status() == 503).toList();
+    return new Outage(breakCalled, breakReturned, accepted, refusedSends);
+  }
+
+  /**
+   * The sends refused during the outage, once the broker is back and the queue drained: reports
+   * which of them had reached the broker anyway (a 503 whose publish was in flight when the
+   * connection died: the job was enqueued but its confirm never came), then retries each with its
+   * {@code Idempotency-Key} as a client would, which must answer 200 with the same message.
+   */
+  private List<Sent> retryRefused(Outage outage, String scenario) {
+    List<String> enqueuedDespite503 = new ArrayList<>();
+    List<Sent> retried = new ArrayList<>();
+    for (Sent refused : outage.refused()) {
+      String id = MessageIds.forIdempotencyKey("default", refused.key());
+      String before = node.statusOf(id);
+      if (before != null && !"accepted".equals(before)) {
+        enqueuedDespite503.add(
+            id + " (" + before + ", provider attempts " + SandboxLedger.attempts(id) + ")");
+      }
+      Sent again = send(refused.to(), "retry-" + scenario, refused.key());
+      assertThat(again.status()).as("retry of %s: %s", id, again.body()).isIn(200, 202);
+      assertThat(again.id()).isEqualTo(id);
+      retried.add(again);
+    }
+    log(
+        "%s: %d sends refused with 503 during the outage; %d of them had been enqueued anyway"
+            + " (503 answered, yet the message is on its way): %s",
+        scenario, outage.refused().size(), enqueuedDespite503.size(), enqueuedDespite503);
+    return retried;
+  }
+
+  private ReadinessWatch watch() {
+    ReadinessWatch watch = ReadinessWatch.start(node);
+    activeWatch = watch;
+    return watch;
+  }
+
+  /** Repairs the broker and waits, bounded, until the node is ready again. */
+  private void repairBroker(ReadinessWatch watch, Runnable repair, String what, Outage outage) {
+    long repairCalled = System.nanoTime();
+    repair.run();
+    long repairReturned = System.nanoTime();
+    awaitReady();
+    long readySeen = System.nanoTime();
+    long up = watch.firstAfter(repairCalled, 200).orElse(readySeen);
+    log(
+        "%s: the command took %d ms; readiness UP %d ms after it was called (%d ms after it"
+            + " returned); outage seen by readiness: %d ms",
+        what,
+        TimeUnit.NANOSECONDS.toMillis(repairReturned - repairCalled),
+        TimeUnit.NANOSECONDS.toMillis(up - repairCalled),
+        Math.max(0, TimeUnit.NANOSECONDS.toMillis(up - repairReturned)),
+        TimeUnit.NANOSECONDS.toMillis(
+            up - watch.firstAfter(outage.breakCalled(), 503).orElse(outage.breakCalled())));
+  }
+
+  /** While the broker is away: readiness 503 with the broker component down and why. */
+  private void assertBrokerReportedDown() {
+    await("readiness 503 while the broker is away")
+        .atMost(DOWN_BOUND)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> readyStatus() == 503);
+    TestNode.Response ready = ready();
+    assertThat(ready.status()).as(ready.body()).isEqualTo(503);
+    assertThat(ready.json().path("status").asText()).isIn("DEGRADED", "DOWN");
+    JsonNode sandbox = ready.json().path("components").path("broker.sandbox");
+    assertThat(sandbox.path("status").asText()).as(sandbox.toString()).isEqualTo("DOWN");
+    assertThat(sandbox.path("lastError").isNull()).as(sandbox.toString()).isFalse();
+    assertThat(sandbox.path("lastError").asText()).as(sandbox.toString()).isNotBlank();
+    assertThat(ready.json().path("components").path("journal").path("status").asText())
+        .isEqualTo("UP");
+  }
+
+  /**
+   * Sends in a loop while the broker is being broken, until a send is refused with 503 and
+   * readiness is 503 too; bounded in time and count.
+   */
+  private List<Sent> sendUntilRefused(String what) {
+    List<Sent> sent = new ArrayList<>();
+    long deadline = System.nanoTime() + RACE_BOUND.toNanos();
+    while (sent.size() < RACE_MAX_SENDS && System.nanoTime() - deadline < 0) {
+      Sent s = send(recipient(sent.size()), "during-" + what, "restart-" + UUID.randomUUID());
+      sent.add(s);
+      if (s.status() == 503 && readyStatus() == 503) {
+        return sent;
+      }
+    }
+    throw new AssertionError(
+        "no 503 with readiness 503 within "
+            + RACE_BOUND
+            + " / "
+            + RACE_MAX_SENDS
+            + " sends while "
+            + what
+            + "; last: "
+            + (sent.isEmpty() ? "none" : sent.get(sent.size() - 1)));
+  }
+
+  private List<Sent> sendAll(int count, String label) {
+    List<Sent> accepted = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Sent s = send(recipient(i), label);
+      assertThat(s.status()).as("%s #%d: %s", label, i, s.body()).isEqualTo(202);
+      accepted.add(s);
+    }
+    return accepted;
+  }
+
+  private Sent send(String to, String label) {
+    return send(to, label, null);
+  }
+
+  /** One send to the sandbox channel, with an {@code Idempotency-Key} unless it is null. */
+  private Sent send(String to, String label, String key) {
+    String json =
+        "{\"channel\":\"sandbox\",\"to\":\""
+            + to
+            + "\",\"text\":\""
+            + label
+            + "-"
+            + sequence.incrementAndGet()
+            + "\"}";
+    long started = System.nanoTime();
+    TestNode.Response r =
+        key == null
+            ? node.post("/v1/messages", json)
+            : node.post("/v1/messages", json, "Idempotency-Key", key);
+    String id = r.status() == 202 || r.status() == 200 ? r.json().path("id").asText() : null;
+    return new Sent(id, key, to, r.status(), started, System.nanoTime(), r);
+  }
+
+  private static String recipient(int i) {
+    return i % 5 == 0 ? RETRYING : NORMAL;
+  }
+
+  private record Sent(
+      String id,
+      String key,
+      String to,
+      int status,
+      long startedNanos,
+      long endedNanos,
+      TestNode.Response response) {
+    String body() {
+      return response.body();
+    }
+
+    int expectedAttempts() {
+      return RETRYING.equals(to) ? 3 : 1;
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + (id == null ? body() : id + " to " + to);
+    }
+  }
+
+  /** Every accepted message reaches delivered or failed within the bound; none is lost. */
+  private void awaitTerminal(Collection<Sent> accepted, String scenario) {
+    Map<String, Sent> byId = new LinkedHashMap<>();
+    accepted.forEach(s -> byId.put(s.id(), s));
+    assertThat(byId).as("distinct accepted ids").hasSize(accepted.size());
+    Map<String, String> terminal = new ConcurrentHashMap<>();
+    long started = System.nanoTime();
+    try {
+      await("every accepted message terminal (" + scenario + ")")
+          .atMost(TERMINAL_BOUND)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                for (String id : byId.keySet()) {
+                  if (!terminal.containsKey(id)) {
+                    String status = node.statusOf(id);
+                    if (status != null && TERMINAL.contains(status)) {
+                      terminal.put(id, status);
+                    }
+                  }
+                }
+                return terminal.size() == byId.size();
+              });
+    } catch (ConditionTimeoutException e) {
+      List<String> lost =
+          byId.keySet().stream()
+              .filter(id -> !terminal.containsKey(id))
+              .map(
+                  id ->
+                      id
+                          + " to "
+                          + byId.get(id).to()
+                          + " status="
+                          + node.statusOf(id)
+                          + " providerAttempts="
+                          + SandboxLedger.attempts(id))
+              .toList();
+      fail(
+          "%s: %d of %d accepted messages not terminal within %s (lost):%n  %s",
+          scenario, lost.size(), byId.size(), TERMINAL_BOUND, String.join("\n  ", lost));
+    }
+    Map<String, Long> byStatus =
+        terminal.values().stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
+    log(
+        "%s: %d accepted, all terminal after %d ms (%s), lost=0",
+        scenario, byId.size(), millisSince(started), byStatus);
+    // Nothing sent here fails for good: every one of them is delivered.
+    assertThat(terminal)
+        .as("terminal statuses")
+        .allSatisfy((id, s) -> assertThat(s).isEqualTo("delivered"));
+  }
+
+  /** Each message reached the sandbox as often as its recipient needs: duplicates counted. */
+  private void assertExactlyOnceAtTheProvider(Collection<Sent> accepted, String scenario) {
+    List<String> duplicated = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    long extraSends = 0;
+    for (Sent s : accepted) {
+      int attempts = SandboxLedger.attempts(s.id());
+      if (attempts > s.expectedAttempts()) {
+        duplicated.add(s.id() + " to " + s.to() + " attempts=" + attempts);
+        extraSends += attempts - s.expectedAttempts();
+      } else if (attempts < s.expectedAttempts()) {
+        missing.add(s.id() + " to " + s.to() + " attempts=" + attempts);
+      }
+    }
+    long normal = accepted.stream().filter(s -> NORMAL.equals(s.to())).count();
+    log(
+        "%s: provider duplicates=%d (extra sends %d) over %d messages (%d normal, %d retrying);"
+            + " duplicate jobs recognised=%.0f, possible duplicate sends=%.0f, handed back=%.0f",
+        scenario,
+        duplicated.size(),
+        extraSends,
+        accepted.size(),
+        normal,
+        accepted.size() - normal,
+        node.metric("switchboard_delivery_duplicate_jobs_total", "channel=\"sandbox\""),
+        node.metric("switchboard_delivery_possible_duplicate_sends_total", "channel=\"sandbox\""),
+        node.metric("switchboard_broker_handed_back_total", "channel=\"sandbox\""));
+    assertThat(duplicated)
+        .as("%s: messages sent to the provider more than once", scenario)
+        .isEmpty();
+    assertThat(missing)
+        .as("%s: delivered with fewer provider attempts than needed", scenario)
+        .isEmpty();
+  }
+
+  private void awaitReady() {
+    await("readiness 200")
+        .atMost(READY_BOUND)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> readyStatus() == 200);
+  }
+
+  /** The baseline: a publisher and a consumer per enabled channel, one consumer on the queue. */
+  private void awaitBaselineConnections() {
+    try {
+      await("4 connections and 1 consumer on " + SANDBOX_QUEUE)
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> connectionNames().size() == 4 && consumersOn(SANDBOX_QUEUE) == 1);
+    } catch (ConditionTimeoutException e) {
+      fail(
+          "not back to the baseline of 4 connections and 1 consumer:%n%s%n%s",
+          privateNode.ctl("list_connections", "name", "user_provided_name", "state"),
+          privateNode.ctl("list_consumers", "-p", "/"));
+    }
+    log(
+        "connections: %s; consumers on %s: %d",
+        connectionNames(), SANDBOX_QUEUE, consumersOn(SANDBOX_QUEUE));
+  }
+
+  private List<String> connectionNames() {
+    return privateNode
+        .ctl("list_connections", "name")
+        .lines()
+        .map(String::trim)
+        .filter(line -> line.contains(" -> "))
+        .toList();
+  }
+
+  private long consumersOn(String queue) {
+    return privateNode
+        .ctl("list_consumers", "-p", "/")
+        .lines()
+        .filter(line -> line.startsWith(queue + "\t"))
+        .count();
+  }
+
+  private long reconnects() {
+    return brokerComponent("broker.sandbox").path("reconnects").asLong()
+        + brokerComponent("broker.sms").path("reconnects").asLong();
+  }
+
+  private JsonNode brokerComponent(String name) {
+    return ready().json().path("components").path(name);
+  }
+
+  private int readyStatus() {
+    return ready().status();
+  }
+
+  private TestNode.Response ready() {
+    TestNode.Response ready = unauthenticatedGet(node, "/health/ready");
+    ReadinessWatch watch = activeWatch;
+    if (watch != null) {
+      watch.observe(System.nanoTime(), ready.status());
+    }
+    return ready;
+  }
+
+  private TestNode.Response live() {
+    return unauthenticatedGet(node, "/health/live");
+  }
+
+  private static TestNode.Response unauthenticatedGet(TestNode node, String path) {
+    return node.send(
+        HttpRequest.newBuilder(node.uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+  }
+
+  private static long millisSince(long startedNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.println("BrokerRestartTest: " + String.format(format, args));
+  }
+
+  /**
+   * Keeps every readiness answer seen while it is open, from this test's own reads and from a
+   * poller that reads readiness and liveness every 50 ms in the background, so that the times of
+   * the broker going down and coming back are known to within a poll; counts liveness answers other
+   * than 200.
+   */
+  private static final class ReadinessWatch implements AutoCloseable {
+    private record Observation(long nanos, int status) {}
+
+    private final TestNode node;
+    private final ScheduledExecutorService poller =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "broker-restart-test-readiness");
+              t.setDaemon(true);
+              return t;
+            });
+    private final Queue<Observation> observations = new ConcurrentLinkedQueue<>();
+    private final AtomicLong liveFailures = new AtomicLong();
+    private final AtomicLong polls = new AtomicLong();
+
+    private ReadinessWatch(TestNode node) {
+      this.node = node;
+    }
+
+    static ReadinessWatch start(TestNode node) {
+      ReadinessWatch watch = new ReadinessWatch(node);
+      watch.poller.scheduleWithFixedDelay(watch::poll, 0, 50, TimeUnit.MILLISECONDS);
+      return watch;
+    }
+
+    /** Records one readiness answer, received at {@code nanos}. */
+    void observe(long nanos, int status) {
+      observations.add(new Observation(nanos, status));
+    }
+
+    private void poll() {
+      try {
+        int status = unauthenticatedGet(node, "/health/ready").status();
+        observe(System.nanoTime(), status);
+        if (unauthenticatedGet(node, "/health/live").status() != 200) {
+          liveFailures.incrementAndGet();
+        }
+      } catch (RuntimeException e) {
+        liveFailures.incrementAndGet();
+      } finally {
+        polls.incrementAndGet();
+      }
+    }
+
+    /** When readiness was first seen answering {@code status} at or after {@code fromNanos}. */
+    Optional<Long> firstAfter(long fromNanos, int status) {
+      return observations.stream()
+          .filter(o -> o.nanos() - fromNanos >= 0 && o.status() == status)
+          .map(Observation::nanos)
+          .min(Long::compare);
+    }
+
+    long liveFailures() {
+      return liveFailures.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      poller.shutdownNow();
+      poller.awaitTermination(15, TimeUnit.SECONDS);
+      log(
+          "readiness watch: %d background polls, %d readiness answers seen",
+          polls.get(), observations.size());
+    }
+  }
+}
