@@ -6,8 +6,6 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.switchboard.engine.message.OutboundMessage;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -29,8 +27,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   /** The consumer's messages; all internal. */
   public sealed interface Command {}
 
-  private record Connected(BrokerConnector.Opened opened, Channel channel, Object incarnation)
-      implements Command {}
+  private record Connected(BrokerLink.Ready ready, Object incarnation) implements Command {}
 
   private record ConnectFailed(Object incarnation, Throwable cause) implements Command {}
 
@@ -43,15 +40,11 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   private final Topology topology;
   private final BrokerSettings settings;
-  private final BrokerConnector connector;
-  private final ConnectionHealth health;
   private final JobHandler handler;
   private final ConsumerMetrics metrics;
-  private final Executor blocking;
+  private final BrokerLink link;
   // Identifies this instance's connection: deliveries and results from an earlier one are stale.
   private final Object incarnation = new Object();
-  private BrokerConnector.Opened opened;
-  private Channel channel;
 
   public static Behavior<Command> create(
       Topology topology,
@@ -75,47 +68,36 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     super(ctx);
     this.topology = topology;
     this.settings = settings;
-    this.connector = connector;
-    this.health = health;
     this.handler = handler;
     this.metrics = metrics;
-    this.blocking = BlockingDispatcher.executor(ctx.getSystem(), settings);
-    health.connecting();
+    this.link =
+        new BrokerLink(
+            topology.channel(),
+            "consumer",
+            settings,
+            connector,
+            health,
+            BlockingDispatcher.executor(ctx.getSystem(), settings),
+            ctx.getLog());
     connect();
   }
 
   private void connect() {
     ActorRef<Command> self = getContext().getSelf();
     Object inc = incarnation;
-    String name = "switchboard-consumer-" + topology.channel();
-    CompletableFuture<Connected> connecting =
-        CompletableFuture.supplyAsync(
-            () -> {
-              BrokerConnector.Opened o = connector.open(name);
-              try {
-                o.connection()
-                    .addShutdownListener(
-                        cause ->
-                            self.tell(new ConnectionLost(inc, BrokerConnector.describe(cause))));
-                Channel ch = o.connection().createChannel();
-                topology.declare(ch);
-                ch.basicQos(settings.prefetch());
-                ch.basicConsume(topology.queue(), false, new Forwarder(ch, self, inc));
-                return new Connected(o, ch, inc);
-              } catch (Exception e) {
-                o.connection().abort((int) settings.closeTimeout().toMillis());
-                throw new BrokerUnavailableException(
-                    "connected to "
-                        + o.node()
-                        + " but could not consume: "
-                        + BrokerConnector.describe(e));
-              }
-            },
-            blocking);
     getContext()
         .pipeToSelf(
-            connecting,
-            (connected, error) -> error == null ? connected : new ConnectFailed(inc, error));
+            link.open(
+                connection -> {
+                  Channel ch = connection.createChannel();
+                  topology.declare(ch);
+                  ch.basicQos(settings.prefetch());
+                  ch.basicConsume(topology.queue(), false, new Forwarder(ch, self, inc));
+                  return ch;
+                },
+                cause -> self.tell(new ConnectionLost(inc, cause))),
+            (ready, error) ->
+                error == null ? new Connected(ready, inc) : new ConnectFailed(inc, error));
   }
 
   /** Runs on the client's consumer thread: it only tells the actor. */
@@ -162,27 +144,10 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   private Behavior<Command> onConnected(Connected connected) {
     if (connected.incarnation() != incarnation) {
-      connected.opened().connection().abort((int) settings.closeTimeout().toMillis());
-      return this;
+      link.abandon(connected.ready());
+    } else {
+      link.adopt(connected.ready());
     }
-    if (!connected.opened().connection().isOpen()) {
-      // It died before we got it; its shutdown notice was ignored while we had no connection.
-      health.failed("connection closed right after it opened");
-      throw new BrokerUnavailableException("connection closed right after it opened");
-    }
-    opened = connected.opened();
-    channel = connected.channel();
-    health.connected(opened.site(), opened.node());
-    getContext()
-        .getLog()
-        .info(
-            "broker connected: channel={} role=consumer site={} node={} queue={} prefetch={} reconnects={}",
-            topology.channel(),
-            opened.site(),
-            opened.node(),
-            topology.queue(),
-            settings.prefetch(),
-            health.reconnects());
     return this;
   }
 
@@ -190,26 +155,11 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     if (failed.incarnation() != incarnation) {
       return this;
     }
-    String cause = BrokerConnector.describe(failed.cause());
-    if (health.failed(cause)) {
-      getContext()
-          .getLog()
-          .warn(
-              "broker connect failed: channel={} role=consumer cause={}",
-              topology.channel(),
-              cause);
-    } else {
-      getContext()
-          .getLog()
-          .debug(
-              "broker still unreachable: channel={} role=consumer cause={}",
-              topology.channel(),
-              cause);
-    }
-    throw new BrokerUnavailableException(cause);
+    throw link.connectFailed(failed.cause());
   }
 
   private Behavior<Command> onDelivered(Delivered delivered) {
+    Channel channel = link.channel();
     if (delivered.incarnation() != incarnation || channel == null) {
       return this;
     }
@@ -237,6 +187,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   }
 
   private Behavior<Command> onJobFinished(JobFinished finished) {
+    Channel channel = link.channel();
     if (finished.incarnation() != incarnation || channel == null) {
       // Its channel is gone, and with it the delivery tag: the broker redelivers the message.
       return this;
@@ -278,35 +229,19 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   }
 
   private Behavior<Command> onConnectionLost(ConnectionLost lost) {
-    if (lost.incarnation() != incarnation || opened == null) {
+    if (lost.incarnation() != incarnation || link.channel() == null) {
       return this;
     }
-    health.failed(lost.cause());
-    getContext()
-        .getLog()
-        .warn(
-            "broker connection lost: channel={} role=consumer site={} node={} cause={}",
-            topology.channel(),
-            opened.site(),
-            opened.node(),
-            lost.cause());
-    throw new BrokerUnavailableException(lost.cause());
+    throw link.lost(lost.cause());
   }
 
   private Behavior<Command> onStopping() {
-    BrokerConnector.Opened toClose = opened;
-    channel = null;
-    opened = null;
-    if (toClose != null) {
-      int timeout = (int) settings.closeTimeout().toMillis();
-      blocking.execute(() -> toClose.connection().abort(timeout));
-    }
+    link.release();
     return this;
   }
 
   private Behavior<Command> onStopped() {
-    onStopping();
-    health.closed();
+    link.close();
     return this;
   }
 }

@@ -4,14 +4,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
-import java.time.Duration;
+import com.rabbitmq.client.Connection;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -37,8 +36,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   public record Publish(String messageId, byte[] body, ActorRef<PublishResult> replyTo)
       implements Command {}
 
-  private record Connected(BrokerConnector.Opened opened, Channel channel, Object incarnation)
-      implements Command {}
+  private record Connected(BrokerLink.Ready ready, Object incarnation) implements Command {}
 
   private record ConnectFailed(Object incarnation, Throwable cause) implements Command {}
 
@@ -57,12 +55,9 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
 
   private final Topology topology;
   private final BrokerSettings settings;
-  private final BrokerConnector connector;
   private final ConnectionHealth health;
-  private final Executor blocking;
+  private final BrokerLink link;
   private final NavigableMap<Long, Pending> pending = new TreeMap<>();
-  private BrokerConnector.Opened opened;
-  private Channel channel;
   // Identifies this instance's connection: messages from an earlier incarnation are stale.
   private final Object incarnation = new Object();
   private String blockedReason;
@@ -89,75 +84,68 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     super(ctx);
     this.topology = topology;
     this.settings = settings;
-    this.connector = connector;
     this.health = health;
-    this.blocking = BlockingDispatcher.executor(ctx.getSystem(), settings);
-    Duration tick = settings.confirmTimeout().dividedBy(5);
-    timers.startTimerWithFixedDelay(CheckConfirmDeadlines.INSTANCE, tick);
-    health.connecting();
+    this.link =
+        new BrokerLink(
+            topology.channel(),
+            "publisher",
+            settings,
+            connector,
+            health,
+            BlockingDispatcher.executor(ctx.getSystem(), settings),
+            ctx.getLog());
+    timers.startTimerWithFixedDelay(
+        CheckConfirmDeadlines.INSTANCE, settings.confirmTimeout().dividedBy(5));
     connect();
   }
 
   private void connect() {
     ActorRef<Command> self = getContext().getSelf();
     Object inc = incarnation;
-    String name = "switchboard-publisher-" + topology.channel();
-    CompletableFuture<Connected> connecting =
-        CompletableFuture.supplyAsync(
-            () -> {
-              BrokerConnector.Opened o = connector.open(name);
-              try {
-                Channel ch = o.connection().createChannel();
-                topology.declare(ch);
-                ch.confirmSelect();
-                ch.addConfirmListener(
-                    new ConfirmListener() {
-                      @Override
-                      public void handleAck(long seq, boolean multiple) {
-                        self.tell(new ConfirmReceived(inc, seq, multiple, true));
-                      }
-
-                      @Override
-                      public void handleNack(long seq, boolean multiple) {
-                        self.tell(new ConfirmReceived(inc, seq, multiple, false));
-                      }
-                    });
-                o.connection()
-                    .addShutdownListener(
-                        cause ->
-                            self.tell(new ConnectionLost(inc, BrokerConnector.describe(cause))));
-                o.connection()
-                    .addBlockedListener(
-                        new BlockedListener() {
-                          // Health first, from the client's thread: the actor itself may be
-                          // stuck in a publish the broker no longer reads.
-                          @Override
-                          public void handleBlocked(String reason) {
-                            health.blocked(reason);
-                            self.tell(new BlockedChanged(inc, reason));
-                          }
-
-                          @Override
-                          public void handleUnblocked() {
-                            health.unblocked();
-                            self.tell(new BlockedChanged(inc, null));
-                          }
-                        });
-                return new Connected(o, ch, inc);
-              } catch (Exception e) {
-                o.connection().abort((int) settings.closeTimeout().toMillis());
-                throw new BrokerUnavailableException(
-                    "connected to "
-                        + o.node()
-                        + " but could not set up: "
-                        + BrokerConnector.describe(e));
-              }
-            },
-            blocking);
     getContext()
         .pipeToSelf(
-            connecting,
-            (connected, error) -> error == null ? connected : new ConnectFailed(inc, error));
+            link.open(
+                connection -> prepare(connection, self, inc),
+                cause -> self.tell(new ConnectionLost(inc, cause))),
+            (ready, error) ->
+                error == null ? new Connected(ready, inc) : new ConnectFailed(inc, error));
+  }
+
+  // Runs on the blocking executor: the listeners only tell the actor (and health).
+  private Channel prepare(Connection connection, ActorRef<Command> self, Object inc)
+      throws IOException {
+    Channel ch = connection.createChannel();
+    topology.declare(ch);
+    ch.confirmSelect();
+    ch.addConfirmListener(
+        new ConfirmListener() {
+          @Override
+          public void handleAck(long seq, boolean multiple) {
+            self.tell(new ConfirmReceived(inc, seq, multiple, true));
+          }
+
+          @Override
+          public void handleNack(long seq, boolean multiple) {
+            self.tell(new ConfirmReceived(inc, seq, multiple, false));
+          }
+        });
+    connection.addBlockedListener(
+        new BlockedListener() {
+          // Health first, from the client's thread: the actor itself may be stuck in a publish
+          // the broker no longer reads.
+          @Override
+          public void handleBlocked(String reason) {
+            health.blocked(reason);
+            self.tell(new BlockedChanged(inc, reason));
+          }
+
+          @Override
+          public void handleUnblocked() {
+            health.unblocked();
+            self.tell(new BlockedChanged(inc, null));
+          }
+        });
+    return ch;
   }
 
   @Override
@@ -176,7 +164,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   }
 
   private Behavior<Command> onPublish(Publish publish) {
-    if (channel == null) {
+    if (link.channel() == null) {
       publish.replyTo().tell(new PublishResult.NotConfirmed("broker connection is down", false));
     } else if (blockedReason != null) {
       publish
@@ -199,6 +187,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
             .contentType(MessageCodec.CONTENT_TYPE)
             .messageId(publish.messageId())
             .build();
+    Channel channel = link.channel();
     long seq = channel.getNextPublishSeqNo();
     try {
       channel.basicPublish(
@@ -218,26 +207,10 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
 
   private Behavior<Command> onConnected(Connected connected) {
     if (connected.incarnation() != incarnation) {
-      // Opened for an instance that has since been restarted: nobody owns it.
-      connected.opened().connection().abort((int) settings.closeTimeout().toMillis());
-      return this;
+      link.abandon(connected.ready());
+    } else {
+      link.adopt(connected.ready());
     }
-    if (!connected.opened().connection().isOpen()) {
-      // It died before we got it; its shutdown notice was ignored while we had no connection.
-      health.failed("connection closed right after it opened");
-      throw new BrokerUnavailableException("connection closed right after it opened");
-    }
-    opened = connected.opened();
-    channel = connected.channel();
-    health.connected(opened.site(), opened.node());
-    getContext()
-        .getLog()
-        .info(
-            "broker connected: channel={} role=publisher site={} node={} reconnects={}",
-            topology.channel(),
-            opened.site(),
-            opened.node(),
-            health.reconnects());
     return this;
   }
 
@@ -245,23 +218,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     if (failed.incarnation() != incarnation) {
       return this;
     }
-    String cause = BrokerConnector.describe(failed.cause());
-    if (health.failed(cause)) {
-      getContext()
-          .getLog()
-          .warn(
-              "broker connect failed: channel={} role=publisher cause={}",
-              topology.channel(),
-              cause);
-    } else {
-      getContext()
-          .getLog()
-          .debug(
-              "broker still unreachable: channel={} role=publisher cause={}",
-              topology.channel(),
-              cause);
-    }
-    throw new BrokerUnavailableException(cause);
+    throw link.connectFailed(failed.cause());
   }
 
   private Behavior<Command> onConfirm(ConfirmReceived confirm) {
@@ -286,24 +243,15 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   }
 
   private Behavior<Command> onConnectionLost(ConnectionLost lost) {
-    if (lost.incarnation() != incarnation || opened == null) {
+    if (lost.incarnation() != incarnation || link.channel() == null) {
       return this;
     }
-    health.failed(lost.cause());
-    getContext()
-        .getLog()
-        .warn(
-            "broker connection lost: channel={} role=publisher site={} node={} cause={}",
-            topology.channel(),
-            opened.site(),
-            opened.node(),
-            lost.cause());
-    throw new BrokerUnavailableException(lost.cause());
+    throw link.lost(lost.cause());
   }
 
   // Health was told on the client's thread already; the actor refuses publishes and logs.
   private Behavior<Command> onBlockedChanged(BlockedChanged change) {
-    if (change.incarnation() != incarnation || opened == null) {
+    if (change.incarnation() != incarnation || link.opened() == null) {
       return this;
     }
     blockedReason = change.reason();
@@ -313,13 +261,15 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
           .warn(
               "broker blocked publishing: channel={} node={} reason={}",
               topology.channel(),
-              opened.node(),
+              link.opened().node(),
               blockedReason);
     } else {
       getContext()
           .getLog()
           .info(
-              "broker unblocked publishing: channel={} node={}", topology.channel(), opened.node());
+              "broker unblocked publishing: channel={} node={}",
+              topology.channel(),
+              link.opened().node());
     }
     return this;
   }
@@ -343,28 +293,18 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
 
   private Behavior<Command> onStopping() {
     failPending("broker connection closed");
-    closeConnection();
+    link.release();
     return this;
   }
 
   private Behavior<Command> onStopped() {
-    onStopping();
-    health.closed();
+    failPending("broker connection closed");
+    link.close();
     return this;
   }
 
   private void failPending(String reason) {
     pending.values().forEach(p -> p.replyTo().tell(new PublishResult.NotConfirmed(reason, false)));
     pending.clear();
-  }
-
-  private void closeConnection() {
-    BrokerConnector.Opened toClose = opened;
-    channel = null;
-    opened = null;
-    if (toClose != null) {
-      int timeout = (int) settings.closeTimeout().toMillis();
-      blocking.execute(() -> toClose.connection().abort(timeout));
-    }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -75,13 +76,26 @@ public final class MessageRoutes extends AllDirectives {
           }
           return extractMaterializer(
               materializer -> {
+                // Read the whole body (the server's max-content-length bounds it) before judging
+                // its size: answering while the client still writes would reset its connection.
                 CompletionStage<HttpEntity.Strict> strict =
-                    entity
-                        .withSizeLimit(settings.maxBodyBytes())
-                        .toStrict(settings.bodyReadTimeout().toMillis(), materializer);
-                return onSuccess(strict, read -> inner.apply(Json.parse(read.getData().toArray())));
+                    entity.toStrict(settings.bodyReadTimeout().toMillis(), materializer);
+                return onSuccess(
+                    strict,
+                    read ->
+                        read.getData().size() > settings.maxBodyBytes()
+                            ? complete(tooLarge())
+                            : inner.apply(Json.parse(read.getData().toArray())));
               });
         });
+  }
+
+  private HttpResponse tooLarge() {
+    return ApiError.of(
+        StatusCodes.CONTENT_TOO_LARGE,
+        "payload_too_large",
+        "the body is larger than " + settings.maxBodyBytes() + " bytes",
+        null);
   }
 
   private Route submit(Account account, Optional<String> idempotencyKey, JsonNode body) {
