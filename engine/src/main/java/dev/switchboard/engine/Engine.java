@@ -2,12 +2,13 @@ package dev.switchboard.engine;
 
 import dev.switchboard.engine.broker.BlockingDispatcher;
 import dev.switchboard.engine.broker.BrokerConnector;
+import dev.switchboard.engine.broker.BrokerMetrics;
 import dev.switchboard.engine.broker.ChannelBrokerHealth;
 import dev.switchboard.engine.broker.ChannelPublisher;
 import dev.switchboard.engine.broker.ChannelSupervisor;
-import dev.switchboard.engine.broker.ConnectionHealth;
 import dev.switchboard.engine.broker.ConsumerMetrics;
 import dev.switchboard.engine.broker.JobHandler;
+import dev.switchboard.engine.broker.SiteSelector;
 import dev.switchboard.engine.broker.Topology;
 import dev.switchboard.engine.delivery.DeliveryMetrics;
 import dev.switchboard.engine.delivery.MessageEntity;
@@ -17,7 +18,6 @@ import dev.switchboard.engine.health.HealthRegistry;
 import dev.switchboard.engine.persistence.JournalProbe;
 import dev.switchboard.engine.provider.ProviderRegistry;
 import dev.switchboard.engine.provider.ReceiptSink;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -85,11 +85,10 @@ public final class Engine {
     Map<String, MessageGateway.ChannelRoute> routes = new LinkedHashMap<>();
     for (ChannelSettings channel : settings.channels()) {
       ChannelBrokerHealth brokerHealth =
-          new ChannelBrokerHealth(
-              channel.name(), new ConnectionHealth(clock), new ConnectionHealth(clock));
+          ChannelBrokerHealth.create(
+              channel.name(), SiteSelector.create(settings.broker(), clock), clock);
       health.register(brokerHealth);
-      gauges(meters, channel.name(), "publisher", brokerHealth.publisher());
-      gauges(meters, channel.name(), "consumer", brokerHealth.consumer());
+      BrokerMetrics.register(meters, channel.name(), brokerHealth);
       JobHandler handler =
           message ->
               Continuations.on(
@@ -132,19 +131,6 @@ public final class Engine {
         new MessageGateway(
             sharding, system.scheduler(), system.executionContext(), settings.delivery(), routes);
     return new Engine(settings, gateway, health);
-  }
-
-  private static void gauges(
-      MeterRegistry meters, String channel, String role, ConnectionHealth connection) {
-    Gauge.builder(
-            "switchboard.broker.connection.up",
-            connection,
-            c -> c.state() == ConnectionHealth.State.UP ? 1 : 0)
-        .tags("channel", channel, "role", role)
-        .register(meters);
-    Gauge.builder("switchboard.broker.reconnects", connection, c -> c.reconnects())
-        .tags("channel", channel, "role", role)
-        .register(meters);
   }
 
   public MessageGateway gateway() {

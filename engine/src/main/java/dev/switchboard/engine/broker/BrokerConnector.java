@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Opens connections with every timeout set and the client's automatic recovery off (the actor
- * restart is the one recovery mechanism), trying each site's nodes in order.
+ * restart is the one recovery mechanism), trying a site's nodes in order.
  */
 public final class BrokerConnector {
   private final BrokerSettings settings;
@@ -20,26 +20,24 @@ public final class BrokerConnector {
   public record Opened(Connection connection, String site, String node) {}
 
   /**
-   * Opens a connection to the first node that answers. Blocking: call it on the broker's blocking
-   * dispatcher.
+   * Opens a connection to the first node of {@code site} that answers. Blocking: call it on the
+   * broker's blocking dispatcher.
    *
    * @throws BrokerUnavailableException naming every node tried and why it failed
    */
-  public Opened open(String connectionName) {
+  public Opened open(String connectionName, Site site) {
     List<String> failures = new ArrayList<>();
-    for (Site site : settings.sites()) {
-      for (String uri : site.uris()) {
-        ConnectionFactory factory = factory(uri);
-        String node = factory.getHost() + ":" + factory.getPort();
-        try {
-          return new Opened(factory.newConnection(connectionName), site.name(), node);
-        } catch (Exception e) {
-          failures.add(site.name() + "/" + node + ": " + describe(e));
-        }
+    for (String uri : site.uris()) {
+      ConnectionFactory factory = factory(uri);
+      String node = factory.getHost() + ":" + factory.getPort();
+      try {
+        return new Opened(factory.newConnection(connectionName), site.name(), node);
+      } catch (Exception e) {
+        failures.add(node + ": " + describe(e));
       }
     }
     throw new BrokerUnavailableException(
-        "no broker node reachable (" + String.join("; ", failures) + ")");
+        "no node of site " + site.name() + " reachable (" + String.join("; ", failures) + ")");
   }
 
   private ConnectionFactory factory(String uri) {

@@ -52,14 +52,15 @@ final class BrokerLink {
   }
 
   /**
-   * Opens a connection and prepares its channel on the blocking executor. Shutdown notices of the
-   * connection (from the client's thread) go to {@code onShutdown} from the moment it is open.
+   * Opens a connection to a node of {@code site} and prepares its channel on the blocking executor.
+   * Shutdown notices of the connection (from the client's thread) go to {@code onShutdown} from the
+   * moment it is open.
    */
-  CompletableFuture<Ready> open(Preparation preparation, Consumer<String> onShutdown) {
+  CompletableFuture<Ready> open(Site site, Preparation preparation, Consumer<String> onShutdown) {
     String name = "switchboard-" + role + "-" + channelName;
     return CompletableFuture.supplyAsync(
         () -> {
-          BrokerConnector.Opened opened = connector.open(name);
+          BrokerConnector.Opened opened = connector.open(name, site);
           try {
             opened
                 .connection()
@@ -139,13 +140,19 @@ final class BrokerLink {
     return current == null ? null : current.opened();
   }
 
-  /** Aborts the adopted connection (bounded, off the actor); used on restart. */
+  /** Aborts the adopted connection (bounded, off the actor); used on restart and site switch. */
   void release() {
     Ready toClose = current;
     current = null;
     if (toClose != null) {
       blocking.execute(() -> abort(toClose.opened()));
     }
+  }
+
+  /** Released on purpose to connect elsewhere: reported as connecting, not as a failure. */
+  void switchSite() {
+    release();
+    health.connecting();
   }
 
   /** Released for good: the owner stopped, nothing reconnects. */

@@ -20,6 +20,10 @@ public record BrokerSettings(
     Duration restartMinBackoff,
     Duration restartMaxBackoff,
     double restartRandomFactor,
+    int failoverAfterAttempts,
+    Duration failoverAfter,
+    Duration failbackAfter,
+    Duration failbackCheckInterval,
     String blockingDispatcher) {
 
   public static BrokerSettings create(Config root) {
@@ -42,6 +46,10 @@ public record BrokerSettings(
         c.getDuration("restart-backoff.min"),
         c.getDuration("restart-backoff.max"),
         c.getDouble("restart-backoff.random-factor"),
+        c.getInt("failover.after-attempts"),
+        c.getDuration("failover.after"),
+        c.getDuration("failover.failback-after"),
+        c.getDuration("failover.check-interval"),
         "switchboard.broker.blocking-dispatcher");
   }
 
@@ -62,7 +70,12 @@ public record BrokerSettings(
               .map(String::trim)
               .filter(u -> !u.isEmpty())
               .toList();
-      sites.add(new Site(part.substring(0, eq).trim(), uris));
+      String name = part.substring(0, eq).trim();
+      if (!name.matches("[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException(
+            "broker sites: a site name is letters, digits, '_' or '-', not '" + name + "'");
+      }
+      sites.add(new Site(name, uris));
     }
     if (sites.isEmpty()) {
       throw new IllegalArgumentException("broker sites: none given in '" + text + "'");

@@ -2,17 +2,57 @@ package dev.switchboard.engine.broker;
 
 import dev.switchboard.engine.health.ComponentReport;
 import dev.switchboard.engine.health.HealthComponent;
+import java.time.Clock;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
- * The {@code broker.<channel>} component: up only when both its publisher and its consumer
- * connection are up (a node that cannot consume is not ready; one that cannot publish cannot
- * accept).
+ * The {@code broker.<channel>} component: up when the publisher and the consumer of the active site
+ * are up (a node that cannot consume is not ready; one that cannot publish cannot accept). The
+ * consumers of other sites are shown, but a site that is away does not make the node unready.
  */
-public record ChannelBrokerHealth(
-    String channel, ConnectionHealth publisher, ConnectionHealth consumer)
-    implements HealthComponent {
+public final class ChannelBrokerHealth implements HealthComponent {
+  private final String channel;
+  private final ConnectionHealth publisher;
+  private final Map<String, ConnectionHealth> consumers;
+  private final SiteSelector sites;
+
+  private ChannelBrokerHealth(
+      String channel,
+      ConnectionHealth publisher,
+      Map<String, ConnectionHealth> consumers,
+      SiteSelector sites) {
+    this.channel = channel;
+    this.publisher = publisher;
+    this.consumers = consumers;
+    this.sites = sites;
+  }
+
+  /** Fresh health for a channel: one publisher, one consumer per site. */
+  public static ChannelBrokerHealth create(String channel, SiteSelector sites, Clock clock) {
+    Map<String, ConnectionHealth> consumers = new LinkedHashMap<>();
+    sites.sites().forEach(site -> consumers.put(site.name(), new ConnectionHealth(clock)));
+    return new ChannelBrokerHealth(
+        channel,
+        new ConnectionHealth(clock),
+        java.util.Collections.unmodifiableMap(consumers),
+        sites);
+  }
+
+  public ConnectionHealth publisher() {
+    return publisher;
+  }
+
+  /** The consumer connection of each site, by site name, in priority order. */
+  public Map<String, ConnectionHealth> consumers() {
+    return consumers;
+  }
+
+  public SiteSelector sites() {
+    return sites;
+  }
 
   @Override
   public String name() {
@@ -21,49 +61,36 @@ public record ChannelBrokerHealth(
 
   @Override
   public ComponentReport report() {
+    ConnectionHealth activeConsumer = consumers.get(sites.active().name());
+    ConnectionHealth.State state = worse(publisher.state(), activeConsumer.state());
     Map<String, Object> pub = publisher.details();
-    Map<String, Object> con = consumer.details();
-    boolean up =
-        publisher.state() == ConnectionHealth.State.UP
-            && consumer.state() == ConnectionHealth.State.UP;
-    ConnectionHealth latest = latestError();
+    ConnectionHealth latest =
+        Stream.concat(Stream.of(publisher), consumers.values().stream())
+            .filter(h -> h.lastErrorAt() != null)
+            .max(Comparator.comparing(ConnectionHealth::lastErrorAt))
+            .orElse(null);
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("state", worse(publisher.state(), consumer.state()).name());
-    details.put("site", con.get("site") != null ? con.get("site") : pub.get("site"));
-    details.put("node", con.get("node") != null ? con.get("node") : pub.get("node"));
-    details.put("reconnects", publisher.reconnects() + consumer.reconnects());
-    details.put("lastError", latest == null ? null : latest.lastError());
+    details.put("state", state.name());
+    details.put("site", sites.active().name());
+    details.put("node", pub.get("node"));
     details.put(
-        "lastErrorAt",
-        latest == null || latest.lastErrorAt() == null ? null : latest.lastErrorAt().toString());
-    details.put("since", up ? later(pub.get("since"), con.get("since")) : since(pub, con));
+        "reconnects",
+        publisher.reconnects()
+            + consumers.values().stream().mapToLong(ConnectionHealth::reconnects).sum());
+    details.put("failovers", sites.failovers());
+    details.put("lastError", latest == null ? null : latest.lastError());
+    details.put("lastErrorAt", latest == null ? null : latest.lastErrorAt().toString());
+    details.put(
+        "since",
+        publisher.state() == state ? pub.get("since") : activeConsumer.details().get("since"));
     details.put("publisher", pub);
-    details.put("consumer", con);
-    return new ComponentReport(up, details);
-  }
-
-  private ConnectionHealth latestError() {
-    if (publisher.lastErrorAt() == null) {
-      return consumer.lastErrorAt() == null ? null : consumer;
-    }
-    if (consumer.lastErrorAt() == null) {
-      return publisher;
-    }
-    return publisher.lastErrorAt().isAfter(consumer.lastErrorAt()) ? publisher : consumer;
+    Map<String, Object> bySite = new LinkedHashMap<>();
+    consumers.forEach((site, health) -> bySite.put(site, health.details()));
+    details.put("consumers", bySite);
+    return new ComponentReport(state == ConnectionHealth.State.UP, details);
   }
 
   private static ConnectionHealth.State worse(ConnectionHealth.State a, ConnectionHealth.State b) {
     return a.ordinal() >= b.ordinal() ? a : b;
-  }
-
-  // When not up, "since" is when the worse of the two connections entered its state.
-  private Object since(Map<String, Object> pub, Map<String, Object> con) {
-    return publisher.state().ordinal() >= consumer.state().ordinal()
-        ? pub.get("since")
-        : con.get("since");
-  }
-
-  private static Object later(Object a, Object b) {
-    return String.valueOf(a).compareTo(String.valueOf(b)) >= 0 ? a : b;
   }
 }

@@ -16,11 +16,13 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Owns one channel's consuming connection: consumes with manual acks and a bounded prefetch, hands
- * each message to the {@link JobHandler}, and acks only when the handler completed (the entity took
- * durable responsibility). Messages that cannot be decoded are rejected to the dead-letter exchange
- * at once; handler failures are handed back to the broker, whose delivery limit dead-letters a
- * message that fails every time. A lost connection fails the actor; its supervisor restarts it.
+ * Owns one channel's consuming connection to one site (there is one consumer per site, so whatever
+ * is left on a site is drained when it is reachable): consumes with manual acks and a bounded
+ * prefetch, hands each message to the {@link JobHandler}, and acks only when the handler completed
+ * (the entity took durable responsibility). Messages that cannot be decoded are rejected to the
+ * dead-letter exchange at once; handler failures are handed back to the broker, whose delivery
+ * limit dead-letters a message that fails every time. A lost connection fails the actor; its
+ * supervisor restarts it.
  */
 public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Command> {
 
@@ -39,6 +41,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   private record ConnectionLost(Object incarnation, String cause) implements Command {}
 
   private final Topology topology;
+  private final Site site;
   private final BrokerSettings settings;
   private final JobHandler handler;
   private final ConsumerMetrics metrics;
@@ -48,18 +51,22 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   public static Behavior<Command> create(
       Topology topology,
+      Site site,
       BrokerSettings settings,
       BrokerConnector connector,
       ConnectionHealth health,
       JobHandler handler,
       ConsumerMetrics metrics) {
     return Behaviors.setup(
-        ctx -> new ChannelConsumer(ctx, topology, settings, connector, health, handler, metrics));
+        ctx ->
+            new ChannelConsumer(
+                ctx, topology, site, settings, connector, health, handler, metrics));
   }
 
   private ChannelConsumer(
       ActorContext<Command> ctx,
       Topology topology,
+      Site site,
       BrokerSettings settings,
       BrokerConnector connector,
       ConnectionHealth health,
@@ -67,13 +74,14 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       ConsumerMetrics metrics) {
     super(ctx);
     this.topology = topology;
+    this.site = site;
     this.settings = settings;
     this.handler = handler;
     this.metrics = metrics;
     this.link =
         new BrokerLink(
             topology.channel(),
-            "consumer",
+            "consumer-" + site.name(),
             settings,
             connector,
             health,
@@ -88,6 +96,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     getContext()
         .pipeToSelf(
             link.open(
+                site,
                 connection -> {
                   Channel ch = connection.createChannel();
                   topology.declare(ch);

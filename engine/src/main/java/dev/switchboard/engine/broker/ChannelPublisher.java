@@ -51,51 +51,58 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     INSTANCE
   }
 
+  private enum CheckFailBack implements Command {
+    INSTANCE
+  }
+
   private record Pending(ActorRef<PublishResult> replyTo, long deadlineNanos) {}
+
+  /** Where and how the publisher connects; outlives its restarts. */
+  public record Setup(
+      Topology topology,
+      BrokerSettings settings,
+      BrokerConnector connector,
+      ConnectionHealth health,
+      SiteSelector sites,
+      ConnectionHealth firstSiteConsumer) {}
 
   private final Topology topology;
   private final BrokerSettings settings;
   private final ConnectionHealth health;
+  private final SiteSelector sites;
+  private final ConnectionHealth firstSiteConsumer;
   private final BrokerLink link;
   private final NavigableMap<Long, Pending> pending = new TreeMap<>();
-  // Identifies this instance's connection: messages from an earlier incarnation are stale.
-  private final Object incarnation = new Object();
+  // Identifies the current connection: messages about an earlier one are stale.
+  private Object incarnation = new Object();
   private String blockedReason;
+  // Failing back: no new publishes; reconnect to the first site once the pending ones settled.
+  private boolean switching;
 
-  public static Behavior<Command> create(
-      Topology topology,
-      BrokerSettings settings,
-      BrokerConnector connector,
-      ConnectionHealth health) {
+  public static Behavior<Command> create(Setup setup) {
     return Behaviors.setup(
-        ctx ->
-            Behaviors.withTimers(
-                timers ->
-                    new ChannelPublisher(ctx, timers, topology, settings, connector, health)));
+        ctx -> Behaviors.withTimers(timers -> new ChannelPublisher(ctx, timers, setup)));
   }
 
-  private ChannelPublisher(
-      ActorContext<Command> ctx,
-      TimerScheduler<Command> timers,
-      Topology topology,
-      BrokerSettings settings,
-      BrokerConnector connector,
-      ConnectionHealth health) {
+  private ChannelPublisher(ActorContext<Command> ctx, TimerScheduler<Command> timers, Setup setup) {
     super(ctx);
-    this.topology = topology;
-    this.settings = settings;
-    this.health = health;
+    this.topology = setup.topology();
+    this.settings = setup.settings();
+    this.health = setup.health();
+    this.sites = setup.sites();
+    this.firstSiteConsumer = setup.firstSiteConsumer();
     this.link =
         new BrokerLink(
             topology.channel(),
             "publisher",
             settings,
-            connector,
+            setup.connector(),
             health,
             BlockingDispatcher.executor(ctx.getSystem(), settings),
             ctx.getLog());
     timers.startTimerWithFixedDelay(
         CheckConfirmDeadlines.INSTANCE, settings.confirmTimeout().dividedBy(5));
+    timers.startTimerWithFixedDelay(CheckFailBack.INSTANCE, settings.failbackCheckInterval());
     connect();
   }
 
@@ -105,6 +112,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     getContext()
         .pipeToSelf(
             link.open(
+                sites.active(),
                 connection -> prepare(connection, self, inc),
                 cause -> self.tell(new ConnectionLost(inc, cause))),
             (ready, error) ->
@@ -158,6 +166,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
         .onMessage(ConnectionLost.class, this::onConnectionLost)
         .onMessage(BlockedChanged.class, this::onBlockedChanged)
         .onMessage(CheckConfirmDeadlines.class, m -> onCheckDeadlines())
+        .onMessage(CheckFailBack.class, m -> onCheckFailBack())
         .onSignal(PreRestart.class, s -> onStopping())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -166,6 +175,8 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   private Behavior<Command> onPublish(Publish publish) {
     if (link.channel() == null) {
       publish.replyTo().tell(new PublishResult.NotConfirmed("broker connection is down", false));
+    } else if (switching) {
+      publish.replyTo().tell(new PublishResult.NotConfirmed("switching broker site", false));
     } else if (blockedReason != null) {
       publish
           .replyTo()
@@ -210,6 +221,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
       link.abandon(connected.ready());
     } else {
       link.adopt(connected.ready());
+      sites.connected();
     }
     return this;
   }
@@ -218,7 +230,24 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     if (failed.incarnation() != incarnation) {
       return this;
     }
-    throw link.connectFailed(failed.cause());
+    BrokerUnavailableException failure = link.connectFailed(failed.cause());
+    siteFailed(failure.getMessage());
+    throw failure;
+  }
+
+  private void siteFailed(String cause) {
+    sites
+        .failed(cause)
+        .ifPresent(
+            change ->
+                getContext()
+                    .getLog()
+                    .warn(
+                        "broker site fail-over: channel={} from={} to={} cause={}",
+                        topology.channel(),
+                        change.from().name(),
+                        change.to().name(),
+                        change.reason()));
   }
 
   private Behavior<Command> onConfirm(ConfirmReceived confirm) {
@@ -235,6 +264,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
       p.replyTo().tell(result);
     }
     settled.clear();
+    switchWhenSettled();
     return this;
   }
 
@@ -246,7 +276,9 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     if (lost.incarnation() != incarnation || link.channel() == null) {
       return this;
     }
-    throw link.lost(lost.cause());
+    BrokerUnavailableException failure = link.lost(lost.cause());
+    siteFailed(lost.cause());
+    throw failure;
   }
 
   // Health was told on the client's thread already; the actor refuses publishes and logs.
@@ -288,7 +320,38 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
           .replyTo()
           .tell(new PublishResult.NotConfirmed("no confirm within the confirm timeout", false));
     }
+    switchWhenSettled();
     return this;
+  }
+
+  private Behavior<Command> onCheckFailBack() {
+    if (!switching
+        && link.channel() != null
+        && !sites.onFirstSite()
+        && firstSiteConsumer.upFor(settings.failbackAfter())) {
+      SiteSelector.Switch change = sites.failBack();
+      getContext()
+          .getLog()
+          .info(
+              "broker site fail-back: channel={} from={} to={} cause={}",
+              topology.channel(),
+              change.from().name(),
+              change.to().name(),
+              change.reason());
+      switching = true;
+      switchWhenSettled();
+    }
+    return this;
+  }
+
+  // A planned move, not a recovery: reconnect in place once no confirm is outstanding.
+  private void switchWhenSettled() {
+    if (switching && pending.isEmpty()) {
+      switching = false;
+      link.switchSite();
+      incarnation = new Object();
+      connect();
+    }
   }
 
   private Behavior<Command> onStopping() {

@@ -1,15 +1,16 @@
 package dev.switchboard.engine.broker;
 
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * One channel's broker supervisor: spawns the publisher and the consumer, each on its own
- * connection and each restarted with backoff (jitter, cap) whenever it fails, and forwards
- * publishes to the publisher. A fault in one channel's connections never reaches another channel's
- * supervisor.
+ * One channel's broker supervisor: spawns the publisher (on the active site) and one consumer per
+ * site, each on its own connection and each restarted with backoff (jitter, cap) whenever it fails,
+ * and forwards publishes to the publisher. A fault in one channel's connections never reaches
+ * another channel's supervisor.
  */
 public final class ChannelSupervisor {
   private ChannelSupervisor() {}
@@ -26,29 +27,38 @@ public final class ChannelSupervisor {
   public static Behavior<ChannelPublisher.Command> create(Setup setup) {
     return Behaviors.setup(
         ctx -> {
+          BrokerSettings settings = setup.settings();
+          ChannelBrokerHealth health = setup.health();
+          Map<String, ConnectionHealth> consumers = health.consumers();
           ActorRef<ChannelPublisher.Command> publisher =
               ctx.spawn(
                   restarting(
                       ChannelPublisher.create(
-                          setup.topology(),
-                          setup.settings(),
-                          setup.connector(),
-                          setup.health().publisher()),
-                      setup.settings()),
+                          new ChannelPublisher.Setup(
+                              setup.topology(),
+                              settings,
+                              setup.connector(),
+                              health.publisher(),
+                              health.sites(),
+                              consumers.get(health.sites().first().name()))),
+                      settings),
                   "publisher",
-                  BlockingDispatcher.props(setup.settings()));
-          ctx.spawn(
-              restarting(
-                  ChannelConsumer.create(
-                      setup.topology(),
-                      setup.settings(),
-                      setup.connector(),
-                      setup.health().consumer(),
-                      setup.handler(),
-                      setup.metrics()),
-                  setup.settings()),
-              "consumer",
-              BlockingDispatcher.props(setup.settings()));
+                  BlockingDispatcher.props(settings));
+          for (Site site : health.sites().sites()) {
+            ctx.spawn(
+                restarting(
+                    ChannelConsumer.create(
+                        setup.topology(),
+                        site,
+                        settings,
+                        setup.connector(),
+                        consumers.get(site.name()),
+                        setup.handler(),
+                        setup.metrics()),
+                    settings),
+                "consumer-" + site.name(),
+                BlockingDispatcher.props(settings));
+          }
           return Behaviors.receiveMessage(
               command -> {
                 publisher.tell(command);

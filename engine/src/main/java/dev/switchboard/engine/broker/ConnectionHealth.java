@@ -1,6 +1,7 @@
 package dev.switchboard.engine.broker;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -83,6 +84,11 @@ public final class ConnectionHealth {
 
   public synchronized boolean isClosed() {
     return closed;
+  }
+
+  /** Up, and for at least {@code window} without a break. */
+  public synchronized boolean upFor(Duration window) {
+    return state == State.UP && !clock.instant().isBefore(since.plus(window));
   }
 
   public synchronized State state() {

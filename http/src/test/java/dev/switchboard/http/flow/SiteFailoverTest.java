@@ -1,0 +1,153 @@
+package dev.switchboard.http.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.channels.sandbox.SandboxLedger;
+import dev.switchboard.engine.testing.RabbitNode;
+import dev.switchboard.http.testing.TestNode;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Two brokers stand for two sites. The primary goes down with work still queued on it: the channel
+ * fails over to the secondary by itself and keeps accepting; when the primary returns, what was
+ * left on it is drained, and the channel fails back to it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SiteFailoverTest {
+  private static final Set<String> TERMINAL = Set.of("delivered", "failed", "expired");
+
+  private RabbitNode primary;
+  private RabbitNode secondary;
+  private TestNode node;
+
+  @BeforeAll
+  void start() throws Exception {
+    primary = RabbitNode.start(RabbitNode.freePort());
+    secondary = RabbitNode.start(RabbitNode.freePort());
+    // @AfterAll runs even when this fails half-way, and closes whatever was started.
+    node =
+        TestNode.start(
+            "amqp://unused",
+            Map.ofEntries(
+                Map.entry(
+                    "switchboard.broker.sites",
+                    "primary=" + primary.amqpUri() + ";secondary=" + secondary.amqpUri()),
+                Map.entry("switchboard.broker.restart-backoff.min", "200ms"),
+                Map.entry("switchboard.broker.restart-backoff.max", "1s"),
+                Map.entry("switchboard.broker.failover.after-attempts", "3"),
+                Map.entry("switchboard.broker.failover.after", "10s"),
+                Map.entry("switchboard.broker.failover.failback-after", "3s"),
+                Map.entry("switchboard.broker.failover.check-interval", "200ms"),
+                // A slow provider and a small prefetch leave work queued on the primary.
+                Map.entry("switchboard.broker.prefetch", "2"),
+                Map.entry("switchboard.engine.channels.sandbox.latency", "300ms")));
+  }
+
+  @AfterAll
+  void stop() {
+    try {
+      if (node != null) {
+        node.close();
+      }
+    } finally {
+      if (primary != null) {
+        primary.close();
+      }
+      if (secondary != null) {
+        secondary.close();
+      }
+    }
+  }
+
+  @Test
+  void failsOverWhenThePrimaryGoesAndBackWhenItReturnsWithItsLeftoversDrained() {
+    await().atMost(Duration.ofSeconds(30)).until(() -> readiness().status() == 200);
+    assertThat(broker().path("site").asText()).isEqualTo("primary");
+
+    List<String> onPrimary = sendMany(20, "left on the primary");
+    primary.stopApp();
+    long downAt = System.nanoTime();
+
+    await("fail-over to the secondary")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                "secondary".equals(broker().path("site").asText()) && readiness().status() == 200);
+    Duration failover = Duration.ofNanos(System.nanoTime() - downAt);
+    assertThat(broker().path("failovers").asLong()).isGreaterThanOrEqualTo(1);
+    List<String> onSecondary = sendMany(10, "sent to the secondary");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> onSecondary.stream().allMatch(id -> TERMINAL.contains(node.statusOf(id))));
+    List<String> stranded =
+        onPrimary.stream().filter(id -> !TERMINAL.contains(node.statusOf(id))).toList();
+    assertThat(stranded)
+        .as("some work must be left on the primary for this test to mean anything")
+        .isNotEmpty();
+
+    primary.startApp();
+    long backAt = System.nanoTime();
+
+    await("leftovers drained from the primary")
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> onPrimary.stream().allMatch(id -> TERMINAL.contains(node.statusOf(id))));
+    await("fail-back to the primary")
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> "primary".equals(broker().path("site").asText()) && readiness().status() == 200);
+    Duration failback = Duration.ofNanos(System.nanoTime() - backAt);
+    List<String> afterFailBack = sendMany(5, "back on the primary");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> afterFailBack.stream().allMatch(id -> "delivered".equals(node.statusOf(id))));
+
+    List<String> all = new ArrayList<>(onPrimary);
+    all.addAll(onSecondary);
+    all.addAll(afterFailBack);
+    Map<String, Integer> duplicates =
+        all.stream()
+            .filter(id -> SandboxLedger.attempts(id) != 1)
+            .collect(Collectors.toMap(id -> id, SandboxLedger::attempts));
+    System.out.printf(
+        "fail-over after %d ms, fail-back %d ms after the primary returned, %d stranded on the primary, duplicates %s%n",
+        failover.toMillis(), failback.toMillis(), stranded.size(), duplicates);
+    assertThat(all).allMatch(id -> "delivered".equals(node.statusOf(id)));
+    assertThat(duplicates).as("messages the provider saw more than once").isEmpty();
+  }
+
+  private List<String> sendMany(int count, String text) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      // Recipients end in 3: never one of the sandbox's failing ones (0001, 0002).
+      TestNode.Response response =
+          node.sendSandbox(String.format("+4477009%05d", 10003 + 10 * i), text.replace(' ', '-'));
+      assertThat(response.status()).as(response.body()).isEqualTo(202);
+      ids.add(response.json().path("id").asText());
+    }
+    return ids;
+  }
+
+  private JsonNode broker() {
+    return readiness().json().path("components").path("broker.sandbox");
+  }
+
+  private TestNode.Response readiness() {
+    return node.send(
+        HttpRequest.newBuilder(node.uri("/health/ready"))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build());
+  }
+}
