@@ -6,7 +6,6 @@ import dev.switchboard.engine.broker.BrokerMetrics;
 import dev.switchboard.engine.broker.ChannelBrokerHealth;
 import dev.switchboard.engine.broker.ChannelPublisher;
 import dev.switchboard.engine.broker.ChannelSupervisor;
-import dev.switchboard.engine.broker.ConsumerMetrics;
 import dev.switchboard.engine.broker.JobHandler;
 import dev.switchboard.engine.broker.SiteSelector;
 import dev.switchboard.engine.broker.Topology;
@@ -81,7 +80,6 @@ public final class Engine {
 
     HealthRegistry health = new HealthRegistry();
     BrokerConnector connector = new BrokerConnector(settings.broker());
-    ConsumerMetrics consumerMetrics = new ConsumerMetrics(meters);
     Map<String, MessageGateway.ChannelRoute> routes = new LinkedHashMap<>();
     for (ChannelSettings channel : settings.channels()) {
       ChannelBrokerHealth brokerHealth =
@@ -107,7 +105,7 @@ public final class Engine {
                       connector,
                       brokerHealth,
                       handler,
-                      consumerMetrics)),
+                      meters)),
               "channel-" + channel.name());
       routes.put(
           channel.name(), new MessageGateway.ChannelRoute(supervisor, brokerHealth.publisher()));

@@ -24,6 +24,7 @@ public record BrokerSettings(
     Duration failoverAfter,
     Duration failbackAfter,
     Duration failbackCheckInterval,
+    Duration queueSampleInterval,
     String blockingDispatcher) {
 
   public static BrokerSettings create(Config root) {
@@ -50,6 +51,7 @@ public record BrokerSettings(
         c.getDuration("failover.after"),
         c.getDuration("failover.failback-after"),
         c.getDuration("failover.check-interval"),
+        c.getDuration("queue-sample-interval"),
         "switchboard.broker.blocking-dispatcher");
   }
 

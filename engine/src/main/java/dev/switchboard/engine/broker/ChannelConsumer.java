@@ -6,6 +6,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.switchboard.engine.message.OutboundMessage;
+import java.io.IOException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -40,6 +41,10 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   private record ConnectionLost(Object incarnation, String cause) implements Command {}
 
+  private enum SampleQueue implements Command {
+    INSTANCE
+  }
+
   private final Topology topology;
   private final Site site;
   private final BrokerSettings settings;
@@ -59,8 +64,13 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       ConsumerMetrics metrics) {
     return Behaviors.setup(
         ctx ->
-            new ChannelConsumer(
-                ctx, topology, site, settings, connector, health, handler, metrics));
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(
+                      SampleQueue.INSTANCE, settings.queueSampleInterval());
+                  return new ChannelConsumer(
+                      ctx, topology, site, settings, connector, health, handler, metrics);
+                }));
   }
 
   private ChannelConsumer(
@@ -146,6 +156,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
         .onMessage(Delivered.class, this::onDelivered)
         .onMessage(JobFinished.class, this::onJobFinished)
         .onMessage(ConnectionLost.class, this::onConnectionLost)
+        .onMessage(SampleQueue.class, m -> onSampleQueue())
         .onSignal(PreRestart.class, s -> onStopping())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -183,7 +194,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
               topology.channel(),
               topology.queue(),
               e.getMessage());
-      metrics.deadLettered(topology.channel());
+      metrics.deadLettered();
       settle(delivered.tag(), () -> channel.basicReject(delivered.tag(), false));
       return this;
     }
@@ -202,7 +213,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       return this;
     }
     if (finished.failure() == null) {
-      metrics.consumed(topology.channel());
+      metrics.consumed();
       settle(finished.tag(), () -> channel.basicAck(finished.tag(), false));
     } else {
       getContext()
@@ -212,7 +223,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
               topology.channel(),
               finished.messageId(),
               BrokerConnector.describe(finished.failure()));
-      metrics.handedBack(topology.channel());
+      metrics.handedBack();
       settle(finished.tag(), () -> channel.basicNack(finished.tag(), false, true));
     }
     return this;
@@ -242,6 +253,27 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       return this;
     }
     throw link.lost(lost.cause());
+  }
+
+  // A passive declare on our own channel: one bounded RPC every sample interval.
+  private Behavior<Command> onSampleQueue() {
+    Channel channel = link.channel();
+    if (channel != null) {
+      try {
+        com.rabbitmq.client.AMQP.Queue.DeclareOk queue =
+            channel.queueDeclarePassive(topology.queue());
+        metrics.sampled(queue.getMessageCount(), queue.getConsumerCount());
+      } catch (IOException | RuntimeException e) {
+        getContext()
+            .getLog()
+            .debug(
+                "queue sample failed: channel={} site={}: {}",
+                topology.channel(),
+                site.name(),
+                BrokerConnector.describe(e));
+      }
+    }
+    return this;
   }
 
   private Behavior<Command> onStopping() {

@@ -55,7 +55,8 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     INSTANCE
   }
 
-  private record Pending(ActorRef<PublishResult> replyTo, long deadlineNanos) {}
+  private record Pending(
+      ActorRef<PublishResult> replyTo, long publishedNanos, long deadlineNanos) {}
 
   /** Where and how the publisher connects; outlives its restarts. */
   public record Setup(
@@ -64,13 +65,15 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
       BrokerConnector connector,
       ConnectionHealth health,
       SiteSelector sites,
-      ConnectionHealth firstSiteConsumer) {}
+      ConnectionHealth firstSiteConsumer,
+      PublisherMetrics metrics) {}
 
   private final Topology topology;
   private final BrokerSettings settings;
   private final ConnectionHealth health;
   private final SiteSelector sites;
   private final ConnectionHealth firstSiteConsumer;
+  private final PublisherMetrics metrics;
   private final BrokerLink link;
   private final NavigableMap<Long, Pending> pending = new TreeMap<>();
   // Identifies the current connection: messages about an earlier one are stale.
@@ -91,6 +94,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     this.health = setup.health();
     this.sites = setup.sites();
     this.firstSiteConsumer = setup.firstSiteConsumer();
+    this.metrics = setup.metrics();
     this.link =
         new BrokerLink(
             topology.channel(),
@@ -200,12 +204,12 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
             .build();
     Channel channel = link.channel();
     long seq = channel.getNextPublishSeqNo();
+    long now = System.nanoTime();
     try {
       channel.basicPublish(
           Topology.OUTBOUND_EXCHANGE, topology.routingKey(), false, props, publish.body());
       pending.put(
-          seq,
-          new Pending(publish.replyTo(), System.nanoTime() + settings.confirmTimeout().toNanos()));
+          seq, new Pending(publish.replyTo(), now, now + settings.confirmTimeout().toNanos()));
     } catch (Exception e) {
       // The connection's shutdown listener restarts us; this publish alone is answered here.
       publish
@@ -261,6 +265,11 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
             ? new PublishResult.Confirmed()
             : new PublishResult.NotConfirmed("nacked by the broker", false);
     for (Pending p : settled.values()) {
+      if (confirm.ack()) {
+        metrics.confirmed(p.publishedNanos());
+      } else {
+        metrics.nacked();
+      }
       p.replyTo().tell(result);
     }
     settled.clear();
@@ -315,6 +324,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
       }
     }
     for (Long seq : expired) {
+      metrics.timedOut();
       pending
           .remove(seq)
           .replyTo()

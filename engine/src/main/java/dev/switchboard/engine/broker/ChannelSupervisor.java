@@ -1,5 +1,6 @@
 package dev.switchboard.engine.broker;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,7 +23,7 @@ public final class ChannelSupervisor {
       BrokerConnector connector,
       ChannelBrokerHealth health,
       JobHandler handler,
-      ConsumerMetrics metrics) {}
+      MeterRegistry meters) {}
 
   public static Behavior<ChannelPublisher.Command> create(Setup setup) {
     return Behaviors.setup(
@@ -40,7 +41,8 @@ public final class ChannelSupervisor {
                               setup.connector(),
                               health.publisher(),
                               health.sites(),
-                              consumers.get(health.sites().first().name()))),
+                              consumers.get(health.sites().first().name()),
+                              new PublisherMetrics(setup.meters(), setup.topology().channel()))),
                       settings),
                   "publisher",
                   BlockingDispatcher.props(settings));
@@ -54,7 +56,8 @@ public final class ChannelSupervisor {
                         setup.connector(),
                         consumers.get(site.name()),
                         setup.handler(),
-                        setup.metrics()),
+                        new ConsumerMetrics(
+                            setup.meters(), setup.topology().channel(), site.name())),
                     settings),
                 "consumer-" + site.name(),
                 BlockingDispatcher.props(settings));

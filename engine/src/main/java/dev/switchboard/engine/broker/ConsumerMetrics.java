@@ -1,29 +1,48 @@
 package dev.switchboard.engine.broker;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.atomic.AtomicLong;
 
-/** Counters of what consumers did with broker messages, per channel. */
+/**
+ * What one channel's consumer on one site did with broker messages, and the queue as last sampled
+ * there (depth and consumer count).
+ */
 public final class ConsumerMetrics {
-  private final MeterRegistry registry;
+  private final Counter consumed;
+  private final Counter handedBack;
+  private final Counter deadLettered;
+  private final AtomicLong depth = new AtomicLong();
+  private final AtomicLong consumers = new AtomicLong();
 
-  public ConsumerMetrics(MeterRegistry registry) {
-    this.registry = registry;
+  public ConsumerMetrics(MeterRegistry meters, String channel, String site) {
+    consumed = meters.counter("switchboard.broker.consumed", "channel", channel, "site", site);
+    handedBack = meters.counter("switchboard.broker.handed.back", "channel", channel, "site", site);
+    deadLettered =
+        meters.counter("switchboard.broker.dead.lettered", "channel", channel, "site", site);
+    Gauge.builder("switchboard.broker.queue.depth", depth, AtomicLong::get)
+        .tags("channel", channel, "site", site)
+        .register(meters);
+    Gauge.builder("switchboard.broker.queue.consumers", consumers, AtomicLong::get)
+        .tags("channel", channel, "site", site)
+        .register(meters);
   }
 
-  void consumed(String channel) {
-    counter("switchboard.broker.consumed", channel).increment();
+  void consumed() {
+    consumed.increment();
   }
 
-  void handedBack(String channel) {
-    counter("switchboard.broker.handed.back", channel).increment();
+  void handedBack() {
+    handedBack.increment();
   }
 
-  void deadLettered(String channel) {
-    counter("switchboard.broker.dead.lettered", channel).increment();
+  void deadLettered() {
+    deadLettered.increment();
   }
 
-  private Counter counter(String name, String channel) {
-    return registry.counter(name, "channel", channel);
+  void sampled(long messages, long consumerCount) {
+    depth.set(messages);
+    consumers.set(consumerCount);
   }
 }

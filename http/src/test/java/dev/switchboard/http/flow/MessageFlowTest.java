@@ -233,6 +233,41 @@ class MessageFlowTest {
   }
 
   @Test
+  void metricsShowTheBrokerPerChannelAndSite() {
+    String id = node.sendSandbox("+447700900123", "measured").json().path("id").asText();
+    await().atMost(SETTLE).until(() -> "delivered".equals(node.statusOf(id)));
+
+    assertThat(
+            node.metric("switchboard_broker_confirm_latency_seconds_count", "channel=\"sandbox\""))
+        .isPositive();
+    assertThat(
+            node.metric(
+                "switchboard_broker_connection_up",
+                "channel=\"sandbox\"",
+                "role=\"consumer\"",
+                "site=\"primary\""))
+        .isEqualTo(1.0);
+    assertThat(
+            node.metric(
+                "switchboard_broker_site_active", "channel=\"sandbox\"", "site=\"primary\""))
+        .isEqualTo(1.0);
+    assertThat(
+            node.metric(
+                "switchboard_messages_total", "channel=\"sandbox\"", "status=\"delivered\""))
+        .isPositive();
+    // Sampled every few seconds: exactly one consumer (ours) on the queue.
+    await()
+        .atMost(SETTLE)
+        .until(
+            () ->
+                node.metric(
+                        "switchboard_broker_queue_consumers",
+                        "channel=\"sandbox\"",
+                        "site=\"primary\"")
+                    == 1.0);
+  }
+
+  @Test
   void readinessReportsEveryComponentUp() {
     TestNode.Response ready =
         node.send(HttpRequest.newBuilder(node.uri("/health/ready")).GET().build());
