@@ -65,6 +65,30 @@ public final class SharedBroker {
     ctl("delete_vhost", vhost);
   }
 
+  /**
+   * Force-closes the connections in {@code vhost} whose client-provided name ends with {@code
+   * suffix} (Switchboard names them {@code switchboard-<role>-<channel>}).
+   *
+   * @return how many were closed
+   */
+  public static int closeConnections(String vhost, String suffix) {
+    int closed = 0;
+    for (String line :
+        ctl("list_connections", "-q", "pid", "vhost", "client_properties").split("\n")) {
+      String[] columns = line.split("\t");
+      if (columns.length < 3 || !columns[1].equals(vhost)) {
+        continue;
+      }
+      java.util.regex.Matcher name =
+          Pattern.compile("\\{\"connection_name\",\"([^\"]*)\"\\}").matcher(columns[2]);
+      if (name.find() && name.group(1).endsWith(suffix)) {
+        ctl("close_connection", columns[0], "closed-by-test");
+        closed++;
+      }
+    }
+    return closed;
+  }
+
   private static String ctl(String... args) {
     return Commands.rabbitmqctl(Map.of(), TIMEOUT, List.of(args)).orThrow();
   }

@@ -47,22 +47,25 @@ public final class TestNode implements AutoCloseable {
   }
 
   /** A node on {@code amqpUri} journaling to PostgreSQL, with extra settings over the defaults. */
-  public static TestNode start(String amqpUri, Map<String, Object> overrides) throws Exception {
+  public static TestNode start(String amqpUri, Map<String, Object> overrides) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("switchboard.db.url", POSTGRES_URL);
     settings.put("switchboard.db.user", POSTGRES_USER);
     settings.putAll(overrides);
-    return startWith(amqpUri, Files.createTempDirectory("switchboard-test"), settings);
+    try {
+      return startWith(amqpUri, Files.createTempDirectory("switchboard-test"), settings);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A node on {@code amqpUri} with the embedded H2 journal in {@code dataDir}. */
-  public static TestNode startEmbedded(String amqpUri, Path dataDir, Map<String, Object> overrides)
-      throws Exception {
+  public static TestNode startEmbedded(
+      String amqpUri, Path dataDir, Map<String, Object> overrides) {
     return startWith(amqpUri, dataDir, overrides);
   }
 
-  private static TestNode startWith(String amqpUri, Path dataDir, Map<String, Object> overrides)
-      throws Exception {
+  private static TestNode startWith(String amqpUri, Path dataDir, Map<String, Object> overrides) {
     String apiKey = "test-" + UUID.randomUUID();
     Map<String, Object> settings = new HashMap<>();
     settings.put("switchboard.http.host", "127.0.0.1");
@@ -80,7 +83,11 @@ public final class TestNode implements AutoCloseable {
                     "switchboard.engine.channels {"
                         + " sandbox { provider = sandbox },"
                         + " sms { provider = sandbox } }"));
-    return new TestNode(SwitchboardApp.start(config, Duration.ofSeconds(60)), apiKey, dataDir);
+    try {
+      return new TestNode(SwitchboardApp.start(config, Duration.ofSeconds(60)), apiKey, dataDir);
+    } catch (Exception e) {
+      throw new IllegalStateException("the node did not start", e);
+    }
   }
 
   public String apiKey() {
