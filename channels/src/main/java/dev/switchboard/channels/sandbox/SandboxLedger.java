@@ -1,7 +1,9 @@
 package dev.switchboard.channels.sandbox;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,8 +15,19 @@ public final class SandboxLedger {
 
   private SandboxLedger() {}
 
+  private static final ConcurrentMap<String, List<String>> SENT_TO = new ConcurrentHashMap<>();
+
   static void recordAttempt(String messageId) {
     ATTEMPTS.computeIfAbsent(messageId, id -> new AtomicInteger()).incrementAndGet();
+  }
+
+  static void recordSent(String recipient, String messageId) {
+    SENT_TO.computeIfAbsent(recipient, r -> new CopyOnWriteArrayList<>()).add(messageId);
+  }
+
+  /** The messages the sandbox took for this recipient, in the order it took them. */
+  public static List<String> sentTo(String recipient) {
+    return List.copyOf(SENT_TO.getOrDefault(recipient, List.of()));
   }
 
   /** How many send attempts reached the sandbox for this message. */

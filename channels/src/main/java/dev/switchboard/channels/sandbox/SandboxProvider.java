@@ -46,6 +46,7 @@ public final class SandboxProvider implements ChannelProvider {
     SandboxLedger.recordAttempt(message.id());
     SendOutcome outcome = outcomeOf(message, attempt);
     if (outcome instanceof SendOutcome.Sent sent) {
+      SandboxLedger.recordSent(message.to(), message.id());
       scheduler.scheduleOnce(
           settings.latency().plus(settings.receiptDelay()),
           () ->

@@ -36,8 +36,9 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   private record Delivered(Object incarnation, long tag, byte[] body) implements Command {}
 
-  private record JobFinished(Object incarnation, long tag, String messageId, Throwable failure)
-      implements Command {}
+  private record JobFinished(Object incarnation, Job job, Throwable failure) implements Command {}
+
+  private record Job(long tag, OutboundMessage message) {}
 
   private record ConnectionLost(Object incarnation, String cause) implements Command {}
 
@@ -53,6 +54,8 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   private final BrokerLink link;
   // Identifies this instance's connection: deliveries and results from an earlier one are stale.
   private final Object incarnation = new Object();
+  // Messages to one recipient reach the provider in the order the queue holds them.
+  private final RecipientLanes<Job> lanes = new RecipientLanes<>();
 
   public static Behavior<Command> create(
       Topology topology,
@@ -198,12 +201,17 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       settle(delivered.tag(), () -> channel.basicReject(delivered.tag(), false));
       return this;
     }
+    Job job = new Job(delivered.tag(), message);
+    if (lanes.admit(message.to(), job)) {
+      start(job);
+    }
+    return this;
+  }
+
+  private void start(Job job) {
     Object inc = incarnation;
     getContext()
-        .pipeToSelf(
-            handler.handle(message),
-            (ok, error) -> new JobFinished(inc, delivered.tag(), message.id(), error));
-    return this;
+        .pipeToSelf(handler.handle(job.message()), (ok, error) -> new JobFinished(inc, job, error));
   }
 
   private Behavior<Command> onJobFinished(JobFinished finished) {
@@ -212,20 +220,22 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       // Its channel is gone, and with it the delivery tag: the broker redelivers the message.
       return this;
     }
+    long tag = finished.job().tag();
     if (finished.failure() == null) {
       metrics.consumed();
-      settle(finished.tag(), () -> channel.basicAck(finished.tag(), false));
+      settle(tag, () -> channel.basicAck(tag, false));
     } else {
       getContext()
           .getLog()
           .warn(
               "job handed back to the broker: channel={} messageId={} cause={}",
               topology.channel(),
-              finished.messageId(),
+              finished.job().message().id(),
               BrokerConnector.describe(finished.failure()));
       metrics.handedBack();
-      settle(finished.tag(), () -> channel.basicNack(finished.tag(), false, true));
+      settle(tag, () -> channel.basicNack(tag, false, true));
     }
+    lanes.finished(finished.job().message().to()).ifPresent(this::start);
     return this;
   }
 
