@@ -56,6 +56,7 @@ public final class BrokerConnector {
     factory.setChannelRpcTimeout((int) settings.rpcTimeout().toMillis());
     factory.setShutdownTimeout((int) settings.closeTimeout().toMillis());
     factory.setWorkPoolTimeout((int) settings.rpcTimeout().toMillis());
+    factory.setExceptionHandler(new QuietDriverExceptions());
     return factory;
   }
 

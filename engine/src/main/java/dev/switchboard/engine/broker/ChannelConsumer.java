@@ -114,7 +114,6 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
                   Channel ch = connection.createChannel();
                   topology.declare(ch);
                   ch.basicQos(settings.prefetch());
-                  ch.basicConsume(topology.queue(), false, new Forwarder(ch, self, inc));
                   return ch;
                 },
                 cause -> self.tell(new ConnectionLost(inc, cause))),
@@ -168,8 +167,17 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   private Behavior<Command> onConnected(Connected connected) {
     if (connected.incarnation() != incarnation) {
       link.abandon(connected.ready());
-    } else {
-      link.adopt(connected.ready());
+      return this;
+    }
+    link.adopt(connected.ready());
+    // Subscribe only now: a delivery that came before the channel was ours would have nowhere to
+    // be settled and would sit unacked for as long as the connection lives.
+    Channel channel = connected.ready().channel();
+    try {
+      channel.basicConsume(
+          topology.queue(), false, new Forwarder(channel, getContext().getSelf(), incarnation));
+    } catch (IOException | RuntimeException e) {
+      throw link.lost("could not consume " + topology.queue() + ": " + BrokerConnector.describe(e));
     }
     return this;
   }

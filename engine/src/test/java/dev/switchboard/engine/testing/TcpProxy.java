@@ -248,6 +248,9 @@ public final class TcpProxy implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
+      if (linkClosed) {
+        return; // closed or reset on purpose: nothing to pass on (a FIN would beat the RST)
+      }
       try {
         // A dead path does not carry the close either: it reaches the peer when the path heals.
         synchronized (modeChanged) {
@@ -255,7 +258,9 @@ public final class TcpProxy implements AutoCloseable {
             modeChanged.wait();
           }
         }
-        queue.put(new Chunk(EOF, System.nanoTime() + latencyNanos));
+        if (!linkClosed) {
+          queue.put(new Chunk(EOF, System.nanoTime() + latencyNanos));
+        }
       } catch (InterruptedException e) {
         // closed
       }
@@ -269,6 +274,9 @@ public final class TcpProxy implements AutoCloseable {
           long wait = chunk.dueNanos() - System.nanoTime();
           if (wait > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
+          }
+          if (linkClosed) {
+            return;
           }
           if (chunk.bytes() == EOF) {
             to.shutdownOutput();

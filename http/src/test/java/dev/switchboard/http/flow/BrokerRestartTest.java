@@ -5,30 +5,21 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.channels.sandbox.SandboxLedger;
-import dev.switchboard.engine.message.MessageIds;
 import dev.switchboard.engine.testing.RabbitNode;
+import dev.switchboard.http.testing.HealthWatch;
+import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
-import java.net.http.HttpRequest;
+import dev.switchboard.http.testing.TrafficChecker;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.core.ConditionTimeoutException;
@@ -52,9 +43,6 @@ import org.junit.jupiter.api.Timeout;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 170, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BrokerRestartTest {
-  private static final String NORMAL = "+447700900123";
-  // The sandbox fails it transiently twice, then sends it: three attempts.
-  private static final String RETRYING = "+447700900002";
   private static final String SANDBOX_QUEUE = "switchboard.outbound.sandbox";
 
   private static final Duration READY_BOUND = Duration.ofSeconds(60);
@@ -62,15 +50,14 @@ class BrokerRestartTest {
   private static final Duration TERMINAL_BOUND = Duration.ofSeconds(90);
   private static final Duration RACE_BOUND = Duration.ofSeconds(45);
   private static final int RACE_MAX_SENDS = 3000;
-  private static final Set<String> TERMINAL = Set.of("delivered", "failed");
 
   private RabbitNode privateNode;
   private TestNode node;
   private ActorSystem<Void> system;
   private long systemStartTime;
-  private final AtomicInteger sequence = new AtomicInteger();
+  private TrafficChecker traffic;
   // While a broker is broken: sees every readiness answer, to time the outage.
-  private volatile ReadinessWatch activeWatch;
+  private volatile HealthWatch activeWatch;
   private final ExecutorService senders =
       Executors.newCachedThreadPool(
           r -> {
@@ -98,6 +85,7 @@ class BrokerRestartTest {
     }
     system = node.app().system();
     systemStartTime = system.startTime();
+    traffic = new TrafficChecker(node, "BrokerRestartTest");
     awaitReady();
   }
 
@@ -121,10 +109,10 @@ class BrokerRestartTest {
       throws Exception {
     awaitReady();
     List<Sent> accepted = new ArrayList<>();
-    accepted.addAll(sendAll(30, "before-stop-app"));
+    accepted.addAll(traffic.sendAll(30, "before-stop-app"));
 
     Outage outage;
-    try (ReadinessWatch watch = watch()) {
+    try (HealthWatch watch = watch()) {
       outage = breakBroker(watch, privateNode::stopApp, "stop_app");
       accepted.addAll(outage.accepted());
       assertBrokerReportedDown();
@@ -137,7 +125,7 @@ class BrokerRestartTest {
                   brokerComponent("broker.sandbox")
                       .path("lastError")
                       .asText("")
-                      .contains("no broker node reachable"));
+                      .contains("no node of site primary reachable"));
       assertThat(live().status()).isEqualTo(200);
 
       repairBroker(watch, privateNode::startApp, "start_app", outage);
@@ -150,7 +138,7 @@ class BrokerRestartTest {
         .isGreaterThanOrEqualTo(1);
     assertThat(brokerComponent("broker.sms").path("reconnects").asLong()).isGreaterThanOrEqualTo(1);
 
-    accepted.addAll(sendAll(30, "after-start-app"));
+    accepted.addAll(traffic.sendAll(30, "after-start-app"));
 
     awaitTerminal(accepted, "stop_app");
     List<Sent> retried = retryRefused(outage, "stop_app");
@@ -164,11 +152,11 @@ class BrokerRestartTest {
   void fullNodeStopAndStartReconnectsWithoutRestartingTheEngine() throws Exception {
     awaitReady();
     List<Sent> accepted = new ArrayList<>();
-    accepted.addAll(sendAll(10, "before-stop-node"));
+    accepted.addAll(traffic.sendAll(10, "before-stop-node"));
     long reconnectsBefore = brokerComponent("broker.sandbox").path("reconnects").asLong();
 
     Outage outage;
-    try (ReadinessWatch watch = watch()) {
+    try (HealthWatch watch = watch()) {
       outage = breakBroker(watch, privateNode::stopNode, "stop_node");
       accepted.addAll(outage.accepted());
       assertBrokerReportedDown();
@@ -179,7 +167,7 @@ class BrokerRestartTest {
     }
     assertThat(brokerComponent("broker.sandbox").path("reconnects").asLong())
         .isGreaterThan(reconnectsBefore);
-    accepted.addAll(sendAll(10, "after-start-node"));
+    accepted.addAll(traffic.sendAll(10, "after-start-node"));
 
     awaitTerminal(accepted, "stop_node");
     List<Sent> retried = retryRefused(outage, "stop_node");
@@ -213,7 +201,7 @@ class BrokerRestartTest {
           round, TimeUnit.NANOSECONDS.toMillis(closed - started), millisSince(closed));
     }
 
-    List<Sent> accepted = sendAll(20, "after-forced-closes");
+    List<Sent> accepted = traffic.sendAll(20, "after-forced-closes");
     awaitTerminal(accepted, "close_all_connections");
     assertExactlyOnceAtTheProvider(accepted, "close_all_connections");
     awaitBaselineConnections();
@@ -230,7 +218,7 @@ class BrokerRestartTest {
    * Breaks the broker while a sender keeps sending, and returns once readiness is 503 and a send
    * was refused with 503 {@code broker_unavailable}.
    */
-  private Outage breakBroker(ReadinessWatch watch, Runnable breakIt, String what) throws Exception {
+  private Outage breakBroker(HealthWatch watch, Runnable breakIt, String what) throws Exception {
     Future<List<Sent>> racing = senders.submit(() -> sendUntilRefused(what));
     long breakCalled = System.nanoTime();
     breakIt.run();
@@ -285,35 +273,17 @@ class BrokerRestartTest {
    * {@code Idempotency-Key} as a client would, which must answer 200 with the same message.
    */
   private List<Sent> retryRefused(Outage outage, String scenario) {
-    List<String> enqueuedDespite503 = new ArrayList<>();
-    List<Sent> retried = new ArrayList<>();
-    for (Sent refused : outage.refused()) {
-      String id = MessageIds.forIdempotencyKey("default", refused.key());
-      String before = node.statusOf(id);
-      if (before != null && !"accepted".equals(before)) {
-        enqueuedDespite503.add(
-            id + " (" + before + ", provider attempts " + SandboxLedger.attempts(id) + ")");
-      }
-      Sent again = send(refused.to(), "retry-" + scenario, refused.key());
-      assertThat(again.status()).as("retry of %s: %s", id, again.body()).isIn(200, 202);
-      assertThat(again.id()).isEqualTo(id);
-      retried.add(again);
-    }
-    log(
-        "%s: %d sends refused with 503 during the outage; %d of them had been enqueued anyway"
-            + " (503 answered, yet the message is on its way): %s",
-        scenario, outage.refused().size(), enqueuedDespite503.size(), enqueuedDespite503);
-    return retried;
+    return traffic.retry(outage.refused(), scenario);
   }
 
-  private ReadinessWatch watch() {
-    ReadinessWatch watch = ReadinessWatch.start(node);
+  private HealthWatch watch() {
+    HealthWatch watch = HealthWatch.start(node, "BrokerRestartTest");
     activeWatch = watch;
     return watch;
   }
 
   /** Repairs the broker and waits, bounded, until the node is ready again. */
-  private void repairBroker(ReadinessWatch watch, Runnable repair, String what, Outage outage) {
+  private void repairBroker(HealthWatch watch, Runnable repair, String what, Outage outage) {
     long repairCalled = System.nanoTime();
     repair.run();
     long repairReturned = System.nanoTime();
@@ -356,7 +326,11 @@ class BrokerRestartTest {
     List<Sent> sent = new ArrayList<>();
     long deadline = System.nanoTime() + RACE_BOUND.toNanos();
     while (sent.size() < RACE_MAX_SENDS && System.nanoTime() - deadline < 0) {
-      Sent s = send(recipient(sent.size()), "during-" + what, "restart-" + UUID.randomUUID());
+      Sent s =
+          traffic.send(
+              TrafficChecker.recipient(sent.size()),
+              "during-" + what,
+              "restart-" + UUID.randomUUID());
       sent.add(s);
       if (s.status() == 503 && readyStatus() == 503) {
         return sent;
@@ -373,150 +347,18 @@ class BrokerRestartTest {
             + (sent.isEmpty() ? "none" : sent.get(sent.size() - 1)));
   }
 
-  private List<Sent> sendAll(int count, String label) {
-    List<Sent> accepted = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      Sent s = send(recipient(i), label);
-      assertThat(s.status()).as("%s #%d: %s", label, i, s.body()).isEqualTo(202);
-      accepted.add(s);
-    }
-    return accepted;
-  }
-
-  private Sent send(String to, String label) {
-    return send(to, label, null);
-  }
-
-  /** One send to the sandbox channel, with an {@code Idempotency-Key} unless it is null. */
-  private Sent send(String to, String label, String key) {
-    String json =
-        "{\"channel\":\"sandbox\",\"to\":\""
-            + to
-            + "\",\"text\":\""
-            + label
-            + "-"
-            + sequence.incrementAndGet()
-            + "\"}";
-    long started = System.nanoTime();
-    TestNode.Response r =
-        key == null
-            ? node.post("/v1/messages", json)
-            : node.post("/v1/messages", json, "Idempotency-Key", key);
-    String id = r.status() == 202 || r.status() == 200 ? r.json().path("id").asText() : null;
-    return new Sent(id, key, to, r.status(), started, System.nanoTime(), r);
-  }
-
-  private static String recipient(int i) {
-    return i % 5 == 0 ? RETRYING : NORMAL;
-  }
-
-  private record Sent(
-      String id,
-      String key,
-      String to,
-      int status,
-      long startedNanos,
-      long endedNanos,
-      TestNode.Response response) {
-    String body() {
-      return response.body();
-    }
-
-    int expectedAttempts() {
-      return RETRYING.equals(to) ? 3 : 1;
-    }
-
-    @Override
-    public String toString() {
-      return status + " " + (id == null ? body() : id + " to " + to);
-    }
-  }
-
-  /** Every accepted message reaches delivered or failed within the bound; none is lost. */
-  private void awaitTerminal(Collection<Sent> accepted, String scenario) {
-    Map<String, Sent> byId = new LinkedHashMap<>();
-    accepted.forEach(s -> byId.put(s.id(), s));
-    assertThat(byId).as("distinct accepted ids").hasSize(accepted.size());
-    Map<String, String> terminal = new ConcurrentHashMap<>();
-    long started = System.nanoTime();
-    try {
-      await("every accepted message terminal (" + scenario + ")")
-          .atMost(TERMINAL_BOUND)
-          .pollInterval(Duration.ofMillis(250))
-          .until(
-              () -> {
-                for (String id : byId.keySet()) {
-                  if (!terminal.containsKey(id)) {
-                    String status = node.statusOf(id);
-                    if (status != null && TERMINAL.contains(status)) {
-                      terminal.put(id, status);
-                    }
-                  }
-                }
-                return terminal.size() == byId.size();
-              });
-    } catch (ConditionTimeoutException e) {
-      List<String> lost =
-          byId.keySet().stream()
-              .filter(id -> !terminal.containsKey(id))
-              .map(
-                  id ->
-                      id
-                          + " to "
-                          + byId.get(id).to()
-                          + " status="
-                          + node.statusOf(id)
-                          + " providerAttempts="
-                          + SandboxLedger.attempts(id))
-              .toList();
-      fail(
-          "%s: %d of %d accepted messages not terminal within %s (lost):%n  %s",
-          scenario, lost.size(), byId.size(), TERMINAL_BOUND, String.join("\n  ", lost));
-    }
-    Map<String, Long> byStatus =
-        terminal.values().stream().collect(Collectors.groupingBy(s -> s, Collectors.counting()));
-    log(
-        "%s: %d accepted, all terminal after %d ms (%s), lost=0",
-        scenario, byId.size(), millisSince(started), byStatus);
-    // Nothing sent here fails for good: every one of them is delivered.
-    assertThat(terminal)
-        .as("terminal statuses")
-        .allSatisfy((id, s) -> assertThat(s).isEqualTo("delivered"));
+  /** Every accepted message reaches a terminal state within the bound (none lost): delivered. */
+  private void awaitTerminal(List<Sent> accepted, String scenario) {
+    // Nothing sent here fails for good: every one of them is delivered (unexpected = 0).
+    traffic
+        .awaitTerminal(accepted, scenario, TERMINAL_BOUND)
+        .assertNoneLost()
+        .assertNoneUnexpected();
   }
 
   /** Each message reached the sandbox as often as its recipient needs: duplicates counted. */
-  private void assertExactlyOnceAtTheProvider(Collection<Sent> accepted, String scenario) {
-    List<String> duplicated = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    long extraSends = 0;
-    for (Sent s : accepted) {
-      int attempts = SandboxLedger.attempts(s.id());
-      if (attempts > s.expectedAttempts()) {
-        duplicated.add(s.id() + " to " + s.to() + " attempts=" + attempts);
-        extraSends += attempts - s.expectedAttempts();
-      } else if (attempts < s.expectedAttempts()) {
-        missing.add(s.id() + " to " + s.to() + " attempts=" + attempts);
-      }
-    }
-    long normal = accepted.stream().filter(s -> NORMAL.equals(s.to())).count();
-    log(
-        "%s: provider duplicates=%d (extra sends %d) over %d messages (%d normal, %d retrying);"
-            + " duplicate jobs recognised=%.0f, possible duplicate sends=%.0f, handed back=%.0f",
-        scenario,
-        duplicated.size(),
-        extraSends,
-        accepted.size(),
-        normal,
-        accepted.size() - normal,
-        node.metric("switchboard_delivery_duplicate_jobs_total", "channel=\"sandbox\""),
-        node.metric("switchboard_delivery_possible_duplicate_sends_total", "channel=\"sandbox\""),
-        node.metric("switchboard_broker_handed_back_total", "channel=\"sandbox\""));
-    assertThat(duplicated)
-        .as("%s: messages sent to the provider more than once", scenario)
-        .isEmpty();
-    assertThat(missing)
-        .as("%s: delivered with fewer provider attempts than needed", scenario)
-        .isEmpty();
+  private void assertExactlyOnceAtTheProvider(List<Sent> accepted, String scenario) {
+    traffic.awaitTerminal(accepted, scenario, TERMINAL_BOUND).assertClean();
   }
 
   private void awaitReady() {
@@ -575,8 +417,8 @@ class BrokerRestartTest {
   }
 
   private TestNode.Response ready() {
-    TestNode.Response ready = unauthenticatedGet(node, "/health/ready");
-    ReadinessWatch watch = activeWatch;
+    TestNode.Response ready = HealthWatch.probe(node, "/health/ready");
+    HealthWatch watch = activeWatch;
     if (watch != null) {
       watch.observe(System.nanoTime(), ready.status());
     }
@@ -584,12 +426,7 @@ class BrokerRestartTest {
   }
 
   private TestNode.Response live() {
-    return unauthenticatedGet(node, "/health/live");
-  }
-
-  private static TestNode.Response unauthenticatedGet(TestNode node, String path) {
-    return node.send(
-        HttpRequest.newBuilder(node.uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    return HealthWatch.probe(node, "/health/live");
   }
 
   private static long millisSince(long startedNanos) {
@@ -598,77 +435,5 @@ class BrokerRestartTest {
 
   private static void log(String format, Object... args) {
     System.out.println("BrokerRestartTest: " + String.format(format, args));
-  }
-
-  /**
-   * Keeps every readiness answer seen while it is open, from this test's own reads and from a
-   * poller that reads readiness and liveness every 50 ms in the background, so that the times of
-   * the broker going down and coming back are known to within a poll; counts liveness answers other
-   * than 200.
-   */
-  private static final class ReadinessWatch implements AutoCloseable {
-    private record Observation(long nanos, int status) {}
-
-    private final TestNode node;
-    private final ScheduledExecutorService poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "broker-restart-test-readiness");
-              t.setDaemon(true);
-              return t;
-            });
-    private final Queue<Observation> observations = new ConcurrentLinkedQueue<>();
-    private final AtomicLong liveFailures = new AtomicLong();
-    private final AtomicLong polls = new AtomicLong();
-
-    private ReadinessWatch(TestNode node) {
-      this.node = node;
-    }
-
-    static ReadinessWatch start(TestNode node) {
-      ReadinessWatch watch = new ReadinessWatch(node);
-      watch.poller.scheduleWithFixedDelay(watch::poll, 0, 50, TimeUnit.MILLISECONDS);
-      return watch;
-    }
-
-    /** Records one readiness answer, received at {@code nanos}. */
-    void observe(long nanos, int status) {
-      observations.add(new Observation(nanos, status));
-    }
-
-    private void poll() {
-      try {
-        int status = unauthenticatedGet(node, "/health/ready").status();
-        observe(System.nanoTime(), status);
-        if (unauthenticatedGet(node, "/health/live").status() != 200) {
-          liveFailures.incrementAndGet();
-        }
-      } catch (RuntimeException e) {
-        liveFailures.incrementAndGet();
-      } finally {
-        polls.incrementAndGet();
-      }
-    }
-
-    /** When readiness was first seen answering {@code status} at or after {@code fromNanos}. */
-    Optional<Long> firstAfter(long fromNanos, int status) {
-      return observations.stream()
-          .filter(o -> o.nanos() - fromNanos >= 0 && o.status() == status)
-          .map(Observation::nanos)
-          .min(Long::compare);
-    }
-
-    long liveFailures() {
-      return liveFailures.get();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      poller.shutdownNow();
-      poller.awaitTermination(15, TimeUnit.SECONDS);
-      log(
-          "readiness watch: %d background polls, %d readiness answers seen",
-          polls.get(), observations.size());
-    }
   }
 }

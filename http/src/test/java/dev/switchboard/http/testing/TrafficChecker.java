@@ -1,0 +1,247 @@
+package dev.switchboard.http.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.switchboard.channels.sandbox.SandboxLedger;
+import dev.switchboard.engine.message.MessageIds;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Sends messages to a {@link TestNode}'s sandbox channel, records every send with what the API
+ * answered ({@link Sent}), and judges what became of them ({@link Verdict}): every accepted id
+ * terminal within a bound, with the expected status, as often at the provider ({@link
+ * SandboxLedger}) as its recipient needs. Thread-safe: a background sender and the test may share
+ * one.
+ */
+public final class TrafficChecker {
+  private static final Set<String> TERMINAL = Set.of("delivered", "failed");
+  private static final String ACCOUNT = "default";
+
+  private final TestNode node;
+  private final String name;
+  private final AtomicInteger sequence = new AtomicInteger();
+  private final Queue<Sent> sent = new ConcurrentLinkedQueue<>();
+
+  /** {@code name} prefixes this checker's log lines (the test class, usually). */
+  public TrafficChecker(TestNode node, String name) {
+    this.node = node;
+    this.name = name;
+  }
+
+  /** Every fifth message goes to {@link Sent#RETRYING}, the others to {@link Sent#NORMAL}. */
+  public static String recipient(int i) {
+    return i % 5 == 0 ? Sent.RETRYING : Sent.NORMAL;
+  }
+
+  /**
+   * One of many recipients, as real traffic has them (messages to one recipient may be handled one
+   * after the other): every fifth one ends in {@code 0002} (three attempts), the others send at
+   * once.
+   */
+  public static String manyRecipients(int i) {
+    return String.format(i % 5 == 0 ? "+44770%03d0002" : "+44770%03d0123", i % 1000);
+  }
+
+  /** The id a message sent with {@code key} has, whatever the API answered. */
+  public static String idFor(String key) {
+    return MessageIds.forIdempotencyKey(ACCOUNT, key);
+  }
+
+  /**
+   * Sends {@code count} messages without a key to {@link #recipient}s; each must be accepted with
+   * {@code 202}.
+   */
+  public List<Sent> sendAll(int count, String label) {
+    return sendAll(count, label, TrafficChecker::recipient);
+  }
+
+  /** Sends {@code count} messages without a key; each must be accepted with {@code 202}. */
+  public List<Sent> sendAll(int count, String label, IntFunction<String> recipients) {
+    List<Sent> accepted = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Sent s = send(recipients.apply(i), label);
+      assertThat(s.status()).as("%s #%d: %s", label, i, s.body()).isEqualTo(202);
+      accepted.add(s);
+    }
+    return accepted;
+  }
+
+  /** One send without an {@code Idempotency-Key}. */
+  public Sent send(String to, String label) {
+    return send(to, label, null);
+  }
+
+  /** One send with a fresh {@code Idempotency-Key}, so that a refusal can be retried safely. */
+  public Sent sendWithKey(String to, String label) {
+    return send(to, label, label + "-" + UUID.randomUUID());
+  }
+
+  /** One send to the sandbox channel, with an {@code Idempotency-Key} unless it is null. */
+  public Sent send(String to, String label, String key) {
+    String json =
+        "{\"channel\":\"sandbox\",\"to\":\""
+            + to
+            + "\",\"text\":\""
+            + label
+            + "-"
+            + sequence.incrementAndGet()
+            + "\"}";
+    long started = System.nanoTime();
+    TestNode.Response r =
+        key == null
+            ? node.post("/v1/messages", json)
+            : node.post("/v1/messages", json, "Idempotency-Key", key);
+    String id = r.status() == 202 || r.status() == 200 ? r.json().path("id").asText() : null;
+    Sent s = new Sent(id, key, to, r.status(), started, System.nanoTime(), r);
+    sent.add(s);
+    return s;
+  }
+
+  /** Every send so far, in the order they were answered. */
+  public List<Sent> sent() {
+    return List.copyOf(sent);
+  }
+
+  /**
+   * Retries refused sends with their {@code Idempotency-Key}, as a client would; each retry must be
+   * accepted ({@code 202}, or {@code 200} when the first attempt had made it after all) with the id
+   * the key names. Logs which of them had reached the broker despite their {@code 503} (a lost
+   * confirm: ADR 3's unknown outcome).
+   */
+  public List<Sent> retry(Collection<Sent> refused, String scenario) {
+    List<String> enqueuedDespite503 = new ArrayList<>();
+    List<Sent> retried = new ArrayList<>();
+    for (Sent first : refused) {
+      assertThat(first.key()).as("only a send with a key can be retried: %s", first).isNotNull();
+      String id = idFor(first.key());
+      String before = node.statusOf(id);
+      if (before != null && !"accepted".equals(before)) {
+        enqueuedDespite503.add(
+            id + " (" + before + ", provider attempts " + SandboxLedger.attempts(id) + ")");
+      }
+      Sent again = send(first.to(), "retry-" + scenario, first.key());
+      assertThat(again.status()).as("retry of %s: %s", id, again.body()).isIn(200, 202);
+      assertThat(again.id()).isEqualTo(id);
+      retried.add(again);
+    }
+    log(
+        "%s: %d sends refused with 503 during the outage; %d of them had been enqueued anyway"
+            + " (503 answered, yet the message is on its way): %s",
+        scenario, refused.size(), enqueuedDespite503.size(), enqueuedDespite503);
+    return retried;
+  }
+
+  /**
+   * Waits, at most {@code bound}, until every accepted send in {@code sends} is terminal, then
+   * judges them all. Never throws on the timeout: the verdict counts what is not terminal as lost.
+   */
+  public Verdict awaitTerminal(Collection<Sent> sends, String scenario, Duration bound) {
+    Map<String, Sent> byId = new LinkedHashMap<>();
+    sends.stream().filter(Sent::accepted).forEach(s -> byId.put(s.id(), s));
+    long acceptedCount = sends.stream().filter(Sent::accepted).count();
+    assertThat(byId).as("distinct accepted ids").hasSize((int) acceptedCount);
+    Map<String, String> terminal = new ConcurrentHashMap<>();
+    long started = System.nanoTime();
+    try {
+      await("every accepted message terminal (" + scenario + ")")
+          .atMost(bound)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> pollTerminal(byId.keySet(), terminal));
+    } catch (ConditionTimeoutException e) {
+      // judged below: what is not terminal is lost
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    List<String> lost = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    List<String> duplicates = new ArrayList<>();
+    long extraSends = 0;
+    for (Sent s : sends) {
+      if (!s.accepted() && !s.refused()) {
+        unexpected.add("answered " + s.status() + " to " + s.to() + ": " + s.body());
+      }
+    }
+    for (Sent s : byId.values()) {
+      int attempts = SandboxLedger.attempts(s.id());
+      String status = terminal.get(s.id());
+      if (status == null) {
+        lost.add(describe(s, node.statusOf(s.id()), attempts));
+        continue;
+      }
+      if (!status.equals(s.expectedStatus())) {
+        unexpected.add(describe(s, status, attempts) + ", expected " + s.expectedStatus());
+      }
+      if (attempts > s.expectedAttempts()) {
+        duplicates.add(describe(s, status, attempts));
+        extraSends += attempts - s.expectedAttempts();
+      } else if (attempts < s.expectedAttempts()) {
+        unexpected.add(
+            describe(s, status, attempts) + ", fewer than the " + s.expectedAttempts() + " needed");
+      }
+    }
+    Verdict verdict =
+        new Verdict(
+            scenario,
+            sends.size(),
+            byId.size(),
+            (int) sends.stream().filter(Sent::refused).count(),
+            bound,
+            millis,
+            terminal.values().stream()
+                .collect(Collectors.groupingBy(status -> status, Collectors.counting())),
+            lost,
+            unexpected,
+            duplicates,
+            extraSends,
+            metrics(byId.values()));
+    log("%s", verdict);
+    return verdict;
+  }
+
+  private boolean pollTerminal(Collection<String> ids, Map<String, String> terminal) {
+    for (String id : ids) {
+      if (!terminal.containsKey(id)) {
+        String status = node.statusOf(id);
+        if (status != null && TERMINAL.contains(status)) {
+          terminal.put(id, status);
+        }
+      }
+    }
+    return terminal.size() == ids.size();
+  }
+
+  private static String describe(Sent s, String status, int attempts) {
+    return s.id() + " to " + s.to() + " status=" + status + " providerAttempts=" + attempts;
+  }
+
+  private String metrics(Collection<Sent> accepted) {
+    long retrying = accepted.stream().filter(s -> s.expectedAttempts() > 1).count();
+    return String.format(
+        "%d retrying recipients; duplicate jobs recognised=%.0f, possible duplicate sends=%.0f,"
+            + " handed back=%.0f",
+        retrying,
+        node.metric("switchboard_delivery_duplicate_jobs_total", "channel=\"sandbox\""),
+        node.metric("switchboard_delivery_possible_duplicate_sends_total", "channel=\"sandbox\""),
+        node.metric("switchboard_broker_handed_back_total", "channel=\"sandbox\""));
+  }
+
+  private void log(String format, Object... args) {
+    System.out.println(name + ": " + String.format(format, args));
+  }
+}

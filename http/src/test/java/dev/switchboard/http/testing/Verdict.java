@@ -1,0 +1,103 @@
+package dev.switchboard.http.testing;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What became of a set of sends, as RELIABILITY.md's checker counts it:
+ *
+ * <ul>
+ *   <li><b>lost</b>: accepted ({@code 200}/{@code 202}) but not in a terminal status within the
+ *       bound;
+ *   <li><b>unexpected</b>: an outcome the contract does not allow: an answer other than {@code
+ *       200}, {@code 202} or {@code 503}, a terminal status other than the recipient's (see {@link
+ *       Sent#expectedStatus()}), or fewer provider attempts than the recipient needs;
+ *   <li><b>duplicates</b>: messages that reached the provider more often than their recipient needs
+ *       ({@link Sent#expectedAttempts()}), with the number of extra sends.
+ * </ul>
+ *
+ * Every assertion names the offending ids with their status and provider attempts.
+ */
+public record Verdict(
+    String scenario,
+    int sends,
+    int accepted,
+    int refused,
+    Duration bound,
+    long millis,
+    Map<String, Long> terminalByStatus,
+    List<String> lost,
+    List<String> unexpected,
+    List<String> duplicates,
+    long extraSends,
+    String metrics) {
+
+  public Verdict {
+    terminalByStatus = Map.copyOf(terminalByStatus);
+    lost = List.copyOf(lost);
+    unexpected = List.copyOf(unexpected);
+    duplicates = List.copyOf(duplicates);
+  }
+
+  /** Every accepted message reached a terminal status within the bound. */
+  public Verdict assertNoneLost() {
+    if (!lost.isEmpty()) {
+      fail(
+          "%s: %d of %d accepted messages not terminal within %s (lost):%n  %s",
+          scenario, lost.size(), accepted, bound, String.join("\n  ", lost));
+    }
+    return this;
+  }
+
+  /** Nothing happened that the contract does not allow. */
+  public Verdict assertNoneUnexpected() {
+    if (!unexpected.isEmpty()) {
+      fail(
+          "%s: %d unexpected outcomes among %d sends:%n  %s",
+          scenario, unexpected.size(), sends, String.join("\n  ", unexpected));
+    }
+    return this;
+  }
+
+  /** No message reached the provider more often than its recipient needs. */
+  public Verdict assertNoDuplicates() {
+    return assertDuplicatesAtMost(0);
+  }
+
+  /** At most {@code maxExtraSends} provider attempts beyond what the recipients need. */
+  public Verdict assertDuplicatesAtMost(long maxExtraSends) {
+    if (extraSends > maxExtraSends) {
+      fail(
+          "%s: %d extra provider sends (at most %d allowed) on %d messages sent to the provider"
+              + " more than once:%n  %s",
+          scenario, extraSends, maxExtraSends, duplicates.size(), String.join("\n  ", duplicates));
+    }
+    return this;
+  }
+
+  /** lost = 0, unexpected = 0, duplicates = 0. */
+  public Verdict assertClean() {
+    return assertNoneLost().assertNoneUnexpected().assertNoDuplicates();
+  }
+
+  @Override
+  public String toString() {
+    return String.format(
+        "%s: %d sends, %d accepted, %d refused; terminal after %d ms %s; lost=%d unexpected=%d"
+            + " duplicates=%d (extra sends %d); %s",
+        scenario,
+        sends,
+        accepted,
+        refused,
+        millis,
+        terminalByStatus,
+        lost.size(),
+        unexpected.size(),
+        duplicates.size(),
+        extraSends,
+        metrics);
+  }
+}
