@@ -1,6 +1,7 @@
 package dev.switchboard.http.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.engine.testing.SharedBroker;
 import dev.switchboard.http.testing.TestNode;
@@ -29,6 +30,8 @@ class BadInputTest {
   void start() throws Exception {
     amqpUri = SharedBroker.freshVhostUri("badinput");
     node = TestNode.start(amqpUri, Map.of());
+    // Ready before the first request: the tests below also check it stays so.
+    await().atMost(Duration.ofSeconds(30)).until(() -> readiness() == 200);
   }
 
   @AfterAll
