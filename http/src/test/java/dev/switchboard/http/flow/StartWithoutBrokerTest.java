@@ -38,7 +38,7 @@ class StartWithoutBrokerTest {
   @Test
   void nodeWaitsForTheBrokerWithoutARestart() throws Exception {
     try (TestNode node =
-        TestNode.start(
+        TestNode.startNotReady(
             broker.amqpUri(),
             Map.of(
                 "switchboard.broker.restart-backoff.min", "200ms",

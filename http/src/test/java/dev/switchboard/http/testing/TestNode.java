@@ -46,8 +46,17 @@ public final class TestNode implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  /** A node on {@code amqpUri} journaling to PostgreSQL, with extra settings over the defaults. */
+  /**
+   * A node on {@code amqpUri} journaling to PostgreSQL, with extra settings over the defaults,
+   * returned once it is ready (every broker connection up), so a first send cannot race its
+   * connections.
+   */
   public static TestNode start(String amqpUri, Map<String, Object> overrides) {
+    return awaitReady(startNotReady(amqpUri, overrides));
+  }
+
+  /** As {@link #start}, but returned as soon as HTTP is bound, ready or not. */
+  public static TestNode startNotReady(String amqpUri, Map<String, Object> overrides) {
     Map<String, Object> settings = new HashMap<>();
     settings.put("switchboard.db.url", POSTGRES_URL);
     settings.put("switchboard.db.user", POSTGRES_USER);
@@ -62,7 +71,27 @@ public final class TestNode implements AutoCloseable {
   /** A node on {@code amqpUri} with the embedded H2 journal in {@code dataDir}. */
   public static TestNode startEmbedded(
       String amqpUri, Path dataDir, Map<String, Object> overrides) {
-    return startWith(amqpUri, dataDir, overrides);
+    return awaitReady(startWith(amqpUri, dataDir, overrides));
+  }
+
+  private static TestNode awaitReady(TestNode node) {
+    try {
+      org.awaitility.Awaitility.await("node ready")
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  node.send(
+                              HttpRequest.newBuilder(node.uri("/health/ready"))
+                                  .timeout(Duration.ofSeconds(10))
+                                  .GET()
+                                  .build())
+                          .status()
+                      == 200);
+      return node;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
   }
 
   private static TestNode startWith(String amqpUri, Path dataDir, Map<String, Object> overrides) {
