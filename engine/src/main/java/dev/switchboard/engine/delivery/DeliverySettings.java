@@ -12,7 +12,9 @@ public record DeliverySettings(
     Duration jobTimeout,
     Duration askTimeout,
     Duration publishTimeout,
-    Duration retryAfter) {
+    Duration retryAfter,
+    Duration journalFailureMinBackoff,
+    Duration journalFailureMaxBackoff) {
 
   public static DeliverySettings create(Config root) {
     Config c = root.getConfig("switchboard.engine.delivery");
@@ -24,7 +26,9 @@ public record DeliverySettings(
         c.getDuration("job-timeout"),
         c.getDuration("ask-timeout"),
         c.getDuration("publish-timeout"),
-        c.getDuration("retry-after"));
+        c.getDuration("retry-after"),
+        c.getDuration("journal-failure-backoff.min"),
+        c.getDuration("journal-failure-backoff.max"));
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -119,7 +120,13 @@ public final class MessageEntity
       ActorRef<ClusterSharding.ShardCommand> shard,
       String messageId,
       Dependencies deps) {
-    super(PersistenceId.of(TYPE_KEY.name(), messageId));
+    // A journal write that fails restarts the entity (with backoff) rather than stopping it.
+    super(
+        PersistenceId.of(TYPE_KEY.name(), messageId),
+        SupervisorStrategy.restartWithBackoff(
+            deps.settings().journalFailureMinBackoff(),
+            deps.settings().journalFailureMaxBackoff(),
+            0.2));
     this.context = context;
     this.timers = timers;
     this.shard = shard;

@@ -73,6 +73,8 @@ class MessageEntityTest {
           Duration.ofSeconds(10),
           Duration.ofSeconds(2),
           Duration.ofSeconds(2),
+          Duration.ofSeconds(1),
+          Duration.ofMillis(100),
           Duration.ofSeconds(1));
 
   private String id;
@@ -383,6 +385,22 @@ class MessageEntityTest {
   }
 
   @Test
+  void aFailedJournalWriteRestartsTheEntityInsteadOfStoppingIt() {
+    OutboundMessage message = message();
+    accept(message);
+    provider.then(new SendOutcome.Sent("prov-9"));
+    entity.persistenceTestKit().failNextPersisted();
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    jobs.expectNoMessage(Duration.ofMillis(300));
+    // Restarted after its backoff, recovered from the journal: the redelivered job goes through.
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+  }
+
+  @Test
   void transientFailuresUpToMaxAttemptsFailTheMessage() {
     OutboundMessage message = message();
     accept(message);
@@ -415,6 +433,8 @@ class MessageEntityTest {
                 Duration.ofSeconds(10),
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(100),
                 Duration.ofSeconds(1)));
     OutboundMessage message = message();
     accept(message);
