@@ -197,7 +197,8 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     OutboundMessage message;
     try {
       message = MessageCodec.decode(delivered.body());
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // Whatever cannot be read as a message is poison: never let it fail the consumer.
       getContext()
           .getLog()
           .warn(

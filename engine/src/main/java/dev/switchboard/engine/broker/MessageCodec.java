@@ -43,7 +43,8 @@ public final class MessageCodec {
     } catch (IOException e) {
       throw new IllegalArgumentException("not a message: " + e.getMessage(), e);
     }
-    if (message.id() == null
+    if (message == null
+        || message.id() == null
         || message.account() == null
         || message.channel() == null
         || message.to() == null

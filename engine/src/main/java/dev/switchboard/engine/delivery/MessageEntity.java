@@ -3,6 +3,7 @@ package dev.switchboard.engine.delivery;
 import dev.switchboard.engine.CborSerializable;
 import dev.switchboard.engine.message.MessageStatus;
 import dev.switchboard.engine.message.OutboundMessage;
+import dev.switchboard.engine.provider.ChannelProvider;
 import dev.switchboard.engine.provider.DeliveryReceipt;
 import dev.switchboard.engine.provider.ProviderRegistry;
 import dev.switchboard.engine.provider.SendOutcome;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -217,11 +219,16 @@ public final class MessageEntity
 
   // A provider that throws instead of failing its stage must not stop the entity.
   private CompletableFuture<SendOutcome> attempt(OutboundMessage message, int attempt) {
+    Optional<ChannelProvider> provider = deps.providers().find(message.channel());
+    if (provider.isEmpty()) {
+      // A job for a channel this node does not serve can never succeed here.
+      return CompletableFuture.completedFuture(
+          new SendOutcome.PermanentFailure(
+              "channel_not_served",
+              "no provider for channel " + message.channel() + " on this node"));
+    }
     try {
-      return deps.providers()
-          .forChannel(message.channel())
-          .send(message, attempt)
-          .toCompletableFuture();
+      return provider.get().send(message, attempt).toCompletableFuture();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -1,6 +1,7 @@
 package dev.switchboard.engine.message;
 
 import dev.switchboard.engine.CborSerializable;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
@@ -31,6 +32,7 @@ public record OutboundMessage(
 
   /** True when the message has a time to live that ended before {@code now}. */
   public boolean expiredAt(Instant now) {
-    return ttlSeconds > 0 && now.isAfter(createdAt.plusSeconds(ttlSeconds));
+    // Compared as an age, so no time to live, however large, can overflow an instant.
+    return ttlSeconds > 0 && Duration.between(createdAt, now).getSeconds() >= ttlSeconds;
   }
 }

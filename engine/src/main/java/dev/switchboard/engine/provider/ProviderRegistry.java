@@ -4,6 +4,7 @@ import dev.switchboard.engine.ChannelSettings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -47,6 +48,11 @@ public final class ProviderRegistry implements AutoCloseable {
   /** A registry of given providers, for tests and embedders. */
   public static ProviderRegistry of(Map<String, ChannelProvider> providers) {
     return new ProviderRegistry(Map.copyOf(providers));
+  }
+
+  /** The provider serving {@code channel} on this node, if it serves it. */
+  public Optional<ChannelProvider> find(String channel) {
+    return Optional.ofNullable(byChannel.get(channel));
   }
 
   public ChannelProvider forChannel(String channel) {

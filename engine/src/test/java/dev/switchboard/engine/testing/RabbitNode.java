@@ -265,6 +265,68 @@ public final class RabbitNode implements AutoCloseable {
     ctl("set_vm_memory_high_watermark", BigDecimal.valueOf(fraction).toPlainString());
   }
 
+  /**
+   * A queue as the broker counts it: messages ready for delivery and messages delivered but not yet
+   * acknowledged. Quorum queues publish these figures on a tick (every 5 s by default), so a
+   * reading may be that much out of date.
+   */
+  public record QueueCounts(String broker, String queue, long ready, long unacked) {
+    /** Ready plus unacknowledged: what is still on its way. */
+    public long inFlight() {
+      return ready + unacked;
+    }
+
+    @Override
+    public String toString() {
+      return broker + " " + queue + " ready=" + ready + " unacked=" + unacked;
+    }
+
+    /**
+     * Parses {@code list_queues -q --no-table-headers name messages_ready messages_unacknowledged}.
+     */
+    static Map<String, QueueCounts> parse(String broker, String output) {
+      Map<String, QueueCounts> counts = new LinkedHashMap<>();
+      for (String line : output.split("\n")) {
+        String[] columns = line.trim().split("\t");
+        if (columns.length == 3 && columns[1].matches("\\d+") && columns[2].matches("\\d+")) {
+          counts.put(
+              columns[0],
+              new QueueCounts(
+                  broker, columns[0], Long.parseLong(columns[1]), Long.parseLong(columns[2])));
+        }
+      }
+      return counts;
+    }
+
+    /** The arguments of {@code rabbitmqctl} that {@link #parse} reads, for {@code vhost}. */
+    static String[] listArgs(String vhost) {
+      return new String[] {
+        "list_queues",
+        "-q",
+        "--no-table-headers",
+        "-p",
+        vhost,
+        "name",
+        "messages_ready",
+        "messages_unacknowledged"
+      };
+    }
+  }
+
+  /** Every queue of the default vhost {@code /} by name, with its ready and unacked counts. */
+  public Map<String, QueueCounts> queueCounts() {
+    return QueueCounts.parse(nodeName, ctl(QueueCounts.listArgs("/")));
+  }
+
+  /** One queue of the default vhost; throws when there is no such queue. */
+  public QueueCounts queueCounts(String queue) {
+    QueueCounts counts = queueCounts().get(queue);
+    if (counts == null) {
+      throw new IllegalStateException("no queue " + queue + " on " + nodeName);
+    }
+    return counts;
+  }
+
   /** Creates {@code vhost} and gives {@code guest} full permissions on it. */
   public void addVhost(String vhost) {
     ctl("add_vhost", vhost);

@@ -89,6 +89,21 @@ public final class SharedBroker {
     return closed;
   }
 
+  /** Every queue of {@code vhost} by name, with its ready and unacked counts. */
+  public static Map<String, RabbitNode.QueueCounts> queueCounts(String vhost) {
+    return RabbitNode.QueueCounts.parse(
+        "shared:" + vhost, ctl(RabbitNode.QueueCounts.listArgs(vhost)));
+  }
+
+  /** One queue of {@code vhost}; throws when there is no such queue. */
+  public static RabbitNode.QueueCounts queueCounts(String vhost, String queue) {
+    RabbitNode.QueueCounts counts = queueCounts(vhost).get(queue);
+    if (counts == null) {
+      throw new IllegalStateException("no queue " + queue + " in vhost " + vhost);
+    }
+    return counts;
+  }
+
   private static String ctl(String... args) {
     return Commands.rabbitmqctl(Map.of(), TIMEOUT, List.of(args)).orThrow();
   }

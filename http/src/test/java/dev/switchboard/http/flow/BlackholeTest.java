@@ -5,22 +5,21 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.channels.sandbox.SandboxLedger;
-import dev.switchboard.engine.message.MessageIds;
 import dev.switchboard.engine.testing.RabbitNode;
 import dev.switchboard.engine.testing.TcpProxy;
+import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
+import dev.switchboard.http.testing.TrafficChecker;
+import dev.switchboard.http.testing.Verdict;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +27,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
@@ -70,7 +68,7 @@ class BlackholeTest {
   private RabbitNode broker;
   private TcpProxy proxy;
   private TestNode node;
-  private final AtomicInteger sequence = new AtomicInteger();
+  private TrafficChecker traffic;
   private final long origin = System.nanoTime();
   private final ExecutorService senders =
       Executors.newSingleThreadExecutor(
@@ -94,6 +92,7 @@ class BlackholeTest {
                 "switchboard.broker.restart-backoff.min", "200ms",
                 "switchboard.broker.restart-backoff.max", "1s",
                 "switchboard.engine.delivery.publish-timeout", "3s"));
+    traffic = new TrafficChecker(node, "BlackholeTest", broker::queueCounts);
     awaitReady();
   }
 
@@ -101,6 +100,9 @@ class BlackholeTest {
   @AfterAll
   void stop() {
     senders.shutdownNow();
+    if (traffic != null) {
+      traffic.close();
+    }
     try {
       if (node != null) {
         node.close();
@@ -154,7 +156,7 @@ class BlackholeTest {
       long publisherDownMillis = millisSince(blackholed);
       for (int i = 0; i < 5; i++) {
         Sent s = assertRefusedInTime(send(NORMAL, "blackhole-declared", newKey()));
-        assertThat(s.tookMillis())
+        assertThat(s.millis())
             .as("a send refused on a connection known dead: %s", s)
             .isLessThan(REFUSED_AT_ONCE.toMillis());
         refused.add(s);
@@ -195,7 +197,7 @@ class BlackholeTest {
           proxy.connectionCount(),
           proxy.discardedBytes());
       Sent stillRefused = assertRefusedInTime(send(NORMAL, "still-blackholed", newKey()));
-      assertThat(stillRefused.tookMillis()).isLessThan(REFUSED_AT_ONCE.toMillis());
+      assertThat(stillRefused.millis()).isLessThan(REFUSED_AT_ONCE.toMillis());
       refused.add(stillRefused);
 
       // The path heals: the node reconnects through the proxy by itself.
@@ -226,7 +228,7 @@ class BlackholeTest {
         refused.stream()
             .collect(
                 Collectors.groupingBy(
-                    s -> s.tookMillis() < REFUSED_AT_ONCE.toMillis() ? "at once" : "after a wait",
+                    s -> s.millis() < REFUSED_AT_ONCE.toMillis() ? "at once" : "after a wait",
                     Collectors.counting()));
     log("blackhole: %d sends refused with 503 (%s)", refused.size(), refusedBy);
     List<Sent> retried = retryRefused(refused, "blackhole");
@@ -243,7 +245,7 @@ class BlackholeTest {
     awaitBaselineConnections();
     AtomicBoolean sending = new AtomicBoolean(true);
     Queue<Sent> sent = new ConcurrentLinkedQueue<>();
-    Future<?> traffic =
+    Future<?> sender =
         senders.submit(
             () -> {
               while (sending.get()) {
@@ -276,17 +278,17 @@ class BlackholeTest {
     } finally {
       sending.set(false);
     }
-    traffic.get(ANSWER_BOUND.toSeconds() * 2, TimeUnit.SECONDS);
+    sender.get(ANSWER_BOUND.toSeconds() * 2, TimeUnit.SECONDS);
 
     Map<Integer, Long> byStatus =
         sent.stream().collect(Collectors.groupingBy(Sent::status, Collectors.counting()));
-    long slowest = sent.stream().mapToLong(Sent::tookMillis).max().orElse(0);
+    long slowest = sent.stream().mapToLong(Sent::millis).max().orElse(0);
     log("resetAll: %d sends, by status %s, slowest answer %d ms", sent.size(), byStatus, slowest);
     assertThat(byStatus.keySet()).as("statuses while connections were reset").isSubsetOf(202, 503);
     assertThat(sent)
         .allSatisfy(
             s -> {
-              assertThat(s.tookMillis()).as(s.toString()).isLessThan(ANSWER_BOUND.toMillis());
+              assertThat(s.millis()).as(s.toString()).isLessThan(ANSWER_BOUND.toMillis());
               if (s.status() == 503) {
                 assertBrokerUnavailable(s);
               }
@@ -303,63 +305,31 @@ class BlackholeTest {
 
   // ---------------------------------------------------------------------------------------------
 
-  private record Sent(
-      String id, String key, int status, long startedNanos, long tookMillis, TestNode.Response r) {
-    @Override
-    public String toString() {
-      return status + " in " + tookMillis + " ms " + (id == null ? r.body() : id);
-    }
-  }
-
-  private Sent send(String to, String label, String key) {
-    String json =
-        "{\"channel\":\"sandbox\",\"to\":\""
-            + to
-            + "\",\"text\":\""
-            + label
-            + "-"
-            + sequence.incrementAndGet()
-            + "\"}";
-    long started = System.nanoTime();
-    TestNode.Response r =
-        key == null
-            ? node.post("/v1/messages", json)
-            : node.post("/v1/messages", json, "Idempotency-Key", key);
-    long took = millisSince(started);
-    String id = r.status() == 202 || r.status() == 200 ? r.json().path("id").asText() : null;
-    if (id == null && key != null) {
-      id = MessageIds.forIdempotencyKey("default", key);
-    }
-    return new Sent(id, key, r.status(), started, took, r);
-  }
-
   private static String newKey() {
     return "blackhole-" + UUID.randomUUID();
   }
 
+  private Sent send(String to, String label, String key) {
+    return traffic.send(to, label, key);
+  }
+
   private List<Sent> sendAll(int count, String label) {
-    List<Sent> accepted = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      Sent s = send(NORMAL, label, null);
-      assertThat(s.status()).as("%s #%d: %s", label, i, s.r().body()).isEqualTo(202);
-      accepted.add(s);
-    }
-    return accepted;
+    return traffic.sendAll(count, label, i -> NORMAL);
   }
 
   /** A 503 {@code broker_unavailable} with a Retry-After, answered within the bound. */
   private static Sent assertRefusedInTime(Sent s) {
-    assertThat(s.tookMillis()).as("answered in time: %s", s).isLessThan(ANSWER_BOUND.toMillis());
-    assertThat(s.status()).as(s.r().body()).isEqualTo(503);
+    assertThat(s.millis()).as("answered in time: %s", s).isLessThan(ANSWER_BOUND.toMillis());
+    assertThat(s.status()).as(s.body()).isEqualTo(503);
     assertBrokerUnavailable(s);
     return s;
   }
 
   private static void assertBrokerUnavailable(Sent s) {
-    JsonNode error = s.r().json().path("error");
-    assertThat(error.path("code").asText()).as(s.r().body()).isEqualTo("broker_unavailable");
-    String retryAfter = s.r().header("Retry-After");
-    assertThat(retryAfter).as("Retry-After of " + s.r().body()).isNotBlank();
+    JsonNode error = s.response().json().path("error");
+    assertThat(error.path("code").asText()).as(s.body()).isEqualTo("broker_unavailable");
+    String retryAfter = s.response().header("Retry-After");
+    assertThat(retryAfter).as("Retry-After of " + s.body()).isNotBlank();
     assertThat(Integer.parseInt(retryAfter)).isGreaterThanOrEqualTo(1);
   }
 
@@ -368,72 +338,25 @@ class BlackholeTest {
    * that had reached the broker despite the 503 (a confirm lost with its connection).
    */
   private List<Sent> retryRefused(Collection<Sent> refused, String scenario) {
-    List<String> enqueuedDespite503 = new ArrayList<>();
-    List<Sent> retried = new ArrayList<>();
-    for (Sent s : refused) {
-      String before = node.statusOf(s.id());
-      if (before != null && !"accepted".equals(before)) {
-        enqueuedDespite503.add(s.id() + " (" + before + ")");
-      }
-      Sent again = send(NORMAL, "retry-" + scenario, s.key());
-      assertThat(again.status()).as("retry of %s: %s", s.id(), again.r().body()).isIn(200, 202);
-      assertThat(again.id()).isEqualTo(s.id());
-      retried.add(again);
-    }
-    log(
-        "%s: %d refused sends retried; %d of them had been enqueued despite the 503: %s",
-        scenario, refused.size(), enqueuedDespite503.size(), enqueuedDespite503);
-    return retried;
+    return traffic.retry(refused, scenario);
   }
 
-  /** Every message reaches {@code delivered} within the bound; lists the lost ones otherwise. */
+  /**
+   * Every message reaches {@code delivered} within the bound (none lost, none unexpected); lists
+   * the lost ones with the broker's queues and channels otherwise.
+   */
   private void awaitDelivered(Collection<Sent> accepted, String scenario) {
-    Map<String, Sent> byId = new LinkedHashMap<>();
-    accepted.forEach(s -> byId.put(s.id(), s));
-    assertThat(byId).as("distinct ids").hasSize(accepted.size());
-    Map<String, String> terminal = new ConcurrentHashMap<>();
-    long started = System.nanoTime();
-    try {
-      await("every accepted message terminal (" + scenario + ")")
-          .atMost(TERMINAL_BOUND)
-          .pollInterval(Duration.ofMillis(250))
-          .until(
-              () -> {
-                for (String id : byId.keySet()) {
-                  if (!terminal.containsKey(id)) {
-                    String status = node.statusOf(id);
-                    if ("delivered".equals(status) || "failed".equals(status)) {
-                      terminal.put(id, status);
-                    }
-                  }
-                }
-                return terminal.size() == byId.size();
-              });
-    } catch (ConditionTimeoutException e) {
-      List<String> lost =
-          byId.keySet().stream()
-              .filter(id -> !terminal.containsKey(id))
-              .map(
-                  id ->
-                      id
-                          + " sent at +"
-                          + at(byId.get(id).startedNanos())
-                          + " ms, answered in "
-                          + byId.get(id).tookMillis()
-                          + " ms; status="
-                          + node.statusOf(id)
-                          + " providerAttempts="
-                          + SandboxLedger.attempts(id))
-              .toList();
+    Verdict verdict = traffic.awaitTerminal(accepted, scenario, TERMINAL_BOUND);
+    if (!verdict.lost().isEmpty()) {
       fail(
           "%s: %d of %d accepted messages not terminal within %s (lost):%n  %s%n"
               + "queues (name, ready, unacked, consumers):%n%s%n"
               + "channels (name, unacked, prefetch, consumers):%n%s",
           scenario,
-          lost.size(),
-          byId.size(),
+          verdict.lost().size(),
+          verdict.accepted(),
           TERMINAL_BOUND,
-          String.join("\n  ", lost),
+          String.join("\n  ", verdict.lost()),
           broker.ctl(
               "list_queues", "name", "messages_ready", "messages_unacknowledged", "consumers"),
           broker.ctl(
@@ -443,31 +366,16 @@ class BlackholeTest {
               "prefetch_count",
               "consumer_count"));
     }
-    log(
-        "%s: %d accepted, all terminal after %d ms, lost=0",
-        scenario, byId.size(), millisSince(started));
-    assertThat(terminal).allSatisfy((id, s) -> assertThat(s).as(id).isEqualTo("delivered"));
+    // Every recipient here is a normal one: delivered, at the first attempt.
+    verdict.assertNoneUnexpected();
   }
 
-  /** Normal recipients need one provider attempt: more is a duplicate, fewer is a lie. */
+  /**
+   * The whole checker: normal recipients need one provider attempt (more is a duplicate, fewer is a
+   * lie), the queues are empty again, and the engine never restarted.
+   */
   private void assertOnceAtTheProvider(Collection<Sent> accepted, String scenario) {
-    List<String> wrong = new ArrayList<>();
-    long duplicates = 0;
-    for (Sent s : accepted) {
-      int attempts = SandboxLedger.attempts(s.id());
-      if (attempts != 1) {
-        wrong.add(s.id() + " attempts=" + attempts);
-        duplicates += attempts > 1 ? 1 : 0;
-      }
-    }
-    log(
-        "%s: %d messages, provider duplicates=%d; duplicate jobs recognised=%.0f, handed back=%.0f",
-        scenario,
-        accepted.size(),
-        duplicates,
-        node.metric("switchboard_delivery_duplicate_jobs_total", "channel=\"sandbox\""),
-        node.metric("switchboard_broker_handed_back_total", "channel=\"sandbox\""));
-    assertThat(wrong).as("%s: messages not sent exactly once", scenario).isEmpty();
+    traffic.awaitSettled(accepted, scenario, TERMINAL_BOUND).assertInvariants();
   }
 
   /** Four live connections through the proxy, and the broker sees exactly those. */

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.testing.SharedBroker;
+import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
+import dev.switchboard.http.testing.TrafficChecker;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Map;
@@ -14,11 +16,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** A fault in one channel's broker connections never touches another channel. */
+/**
+ * A fault in one channel's broker connections never touches another channel: with traffic on both
+ * channels in flight, the sandbox channel's connections are closed; the sms channel never notices,
+ * the sandbox channel comes back, and the checker ends it (nothing lost or sent twice on either
+ * channel, both channels' queues empty, the engine never restarted).
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelIsolationTest {
   private String amqpUri;
   private TestNode node;
+  private TrafficChecker traffic;
 
   @BeforeAll
   void start() {
@@ -29,10 +37,16 @@ class ChannelIsolationTest {
             Map.of(
                 "switchboard.broker.restart-backoff.min", "200ms",
                 "switchboard.broker.restart-backoff.max", "1s"));
+    String vhost = SharedBroker.vhostOf(amqpUri);
+    traffic =
+        new TrafficChecker(node, "ChannelIsolationTest", () -> SharedBroker.queueCounts(vhost));
   }
 
   @AfterAll
   void stop() {
+    if (traffic != null) {
+      traffic.close();
+    }
     try {
       if (node != null) {
         node.close();
@@ -45,12 +59,15 @@ class ChannelIsolationTest {
   @Test
   void closingOneChannelsConnectionsLeavesTheOtherChannelAlone() {
     await().atMost(Duration.ofSeconds(30)).until(() -> readiness().status() == 200);
+    // Work on both channels, some of it still in flight when the connections go.
+    traffic.sendAll(20, "sandbox-before-close");
+    for (int i = 0; i < 20; i++) {
+      Sent s = traffic.send("sms", TrafficChecker.recipient(i), "sms-before-close", null);
+      assertThat(s.status()).as("sms #%d: %s", i, s.body()).isEqualTo(202);
+    }
 
     int closed = SharedBroker.closeConnections(SharedBroker.vhostOf(amqpUri), "-sandbox");
-    TestNode.Response sms =
-        node.post(
-            "/v1/messages",
-            "{\"channel\":\"sms\",\"to\":\"+447700900123\",\"text\":\"unaffected\"}");
+    Sent sms = traffic.send("sms", Sent.NORMAL, "unaffected", null);
 
     assertThat(closed).as("the sandbox channel's publisher and consumer").isEqualTo(2);
     assertThat(sms.status()).as(sms.body()).isEqualTo(202);
@@ -63,14 +80,19 @@ class ChannelIsolationTest {
     JsonNode smsBroker = component("broker.sms");
     assertThat(smsBroker.path("reconnects").asLong()).isZero();
     assertThat(smsBroker.path("lastError").isNull()).isTrue();
-    String smsId = sms.json().path("id").asText();
-    String sandboxId = node.sendSandbox("+447700900123", "back").json().path("id").asText();
+    String smsId = sms.id();
+    Sent back = traffic.send(Sent.NORMAL, "back");
+    assertThat(back.status()).as(back.body()).isEqualTo(202);
+    String sandboxId = back.id();
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 "delivered".equals(node.statusOf(smsId))
                     && "delivered".equals(node.statusOf(sandboxId)));
+    traffic
+        .awaitSettled(traffic.sent(), "one channel's connections closed", Duration.ofSeconds(30))
+        .assertInvariants();
   }
 
   private JsonNode component(String name) {

@@ -77,12 +77,15 @@ class MemoryAlarmTest {
     }
     system = node.app().system();
     systemStartTime = system.startTime();
-    traffic = new TrafficChecker(node, NAME);
+    traffic = new TrafficChecker(node, NAME, privateNode::queueCounts);
     awaitReady();
   }
 
   @AfterAll
   void stop() {
+    if (traffic != null) {
+      traffic.close();
+    }
     try {
       if (node != null) {
         if (privateNode != null) {
@@ -178,7 +181,7 @@ class MemoryAlarmTest {
       assertThat(watch.liveFailures()).as("/health/live answers other than 200").isZero();
     }
 
-    traffic.awaitTerminal(traffic.sent(), "memory alarm", TERMINAL_BOUND).assertClean();
+    traffic.awaitSettled(traffic.sent(), "memory alarm", TERMINAL_BOUND).assertInvariants();
     // Blocking is the connection's business: the engine itself never restarted.
     assertThat(node.app().system()).isSameAs(system);
     assertThat(system.startTime()).isEqualTo(systemStartTime);

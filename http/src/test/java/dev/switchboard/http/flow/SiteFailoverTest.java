@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.channels.sandbox.SandboxLedger;
 import dev.switchboard.engine.testing.RabbitNode;
+import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
+import dev.switchboard.http.testing.TrafficChecker;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Two brokers stand for two sites. The primary goes down with work still queued on it: the channel
  * fails over to the secondary by itself and keeps accepting; when the primary returns, what was
- * left on it is drained, and the channel fails back to it.
+ * left on it is drained, and the channel fails back to it. The checker ends it: nothing lost or
+ * sent twice, both sites' queues empty, the engine never restarted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SiteFailoverTest {
@@ -31,6 +34,7 @@ class SiteFailoverTest {
   private RabbitNode primary;
   private RabbitNode secondary;
   private TestNode node;
+  private TrafficChecker traffic;
 
   @BeforeAll
   void start() throws Exception {
@@ -53,10 +57,15 @@ class SiteFailoverTest {
                 // A slow provider and a small prefetch leave work queued on the primary.
                 Map.entry("switchboard.broker.prefetch", "2"),
                 Map.entry("switchboard.engine.channels.sandbox.latency", "300ms")));
+    traffic =
+        new TrafficChecker(node, "SiteFailoverTest", primary::queueCounts, secondary::queueCounts);
   }
 
   @AfterAll
   void stop() {
+    if (traffic != null) {
+      traffic.close();
+    }
     try {
       if (node != null) {
         node.close();
@@ -116,6 +125,11 @@ class SiteFailoverTest {
     List<String> all = new ArrayList<>(onPrimary);
     all.addAll(onSecondary);
     all.addAll(afterFailBack);
+    // The whole checker on every send: both sites' channel queues are empty again.
+    assertThat(traffic.sent()).hasSize(all.size());
+    traffic
+        .awaitSettled(traffic.sent(), "site fail-over and fail-back", Duration.ofSeconds(30))
+        .assertInvariants();
     Map<String, Integer> duplicates =
         all.stream()
             .filter(id -> SandboxLedger.attempts(id) != 1)
@@ -131,10 +145,10 @@ class SiteFailoverTest {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       // Recipients end in 3: never one of the sandbox's failing ones (0001, 0002).
-      TestNode.Response response =
-          node.sendSandbox(String.format("+4477009%05d", 10003 + 10 * i), text.replace(' ', '-'));
-      assertThat(response.status()).as(response.body()).isEqualTo(202);
-      ids.add(response.json().path("id").asText());
+      Sent sent =
+          traffic.send(String.format("+4477009%05d", 10003 + 10 * i), text.replace(' ', '-'));
+      assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+      ids.add(sent.id());
     }
     return ids;
   }

@@ -2,13 +2,16 @@ package dev.switchboard.http.testing;
 
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * Keeps every readiness answer seen while it is open, from the test's own reads ({@link #observe})
@@ -75,6 +78,17 @@ public final class HealthWatch implements AutoCloseable {
         .filter(o -> o.nanos() - fromNanos >= 0 && o.status() == status)
         .map(Observation::nanos)
         .min(Long::compare);
+  }
+
+  /** Readiness answers seen so far (background polls and {@link #observe}d), by status. */
+  public Map<Integer, Long> readinessByStatus() {
+    return observations.stream()
+        .collect(Collectors.groupingBy(Observation::status, TreeMap::new, Collectors.counting()));
+  }
+
+  /** Liveness polls made so far. */
+  public long polls() {
+    return polls.get();
   }
 
   /** Liveness answers other than 200 (or no answer at all) seen so far. */

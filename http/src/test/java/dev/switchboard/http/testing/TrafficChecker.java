@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.channels.sandbox.SandboxLedger;
+import dev.switchboard.engine.broker.Topology;
 import dev.switchboard.engine.message.MessageIds;
+import dev.switchboard.engine.testing.RabbitNode.QueueCounts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,30 +20,60 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Sends messages to a {@link TestNode}'s sandbox channel, records every send with what the API
  * answered ({@link Sent}), and judges what became of them ({@link Verdict}): every accepted id
  * terminal within a bound, with the expected status, as often at the provider ({@link
- * SandboxLedger}) as its recipient needs. Thread-safe: a background sender and the test may share
- * one.
+ * SandboxLedger}) as its recipient needs. {@link #awaitSettled} adds the rest of RELIABILITY.md's
+ * checker: the node's channel queues on every broker it uses back to 0 ready and 0 unacknowledged,
+ * and the engine never restarted ({@link #restarts()}). Thread-safe: a background sender and the
+ * test may share one. Close it before the node: it watches {@code /health/live} while open.
  */
-public final class TrafficChecker {
+public final class TrafficChecker implements AutoCloseable {
   private static final Set<String> TERMINAL = Set.of("delivered", "failed");
   private static final String ACCOUNT = "default";
+  // The channels TestNode enables: their queues hold what is still in flight.
+  private static final List<String> CHANNEL_QUEUES =
+      List.of(new Topology("sandbox", 1).queue(), new Topology("sms", 1).queue());
+  // Quorum queues publish their counts every 5 s: a reading taken sooner after the last message
+  // went terminal may predate it, so the first one is taken this long after.
+  private static final Duration QUEUE_STATS_LAG = Duration.ofSeconds(6);
+  // The last acks trail the terminal status by milliseconds, the counts by up to a tick.
+  private static final Duration IN_FLIGHT_BOUND = Duration.ofSeconds(30);
+
+  /** A broker the node uses, read for its queues: {@code RabbitNode::queueCounts} and the like. */
+  @FunctionalInterface
+  public interface Broker {
+    Map<String, QueueCounts> queueCounts();
+  }
 
   private final TestNode node;
   private final String name;
+  private final List<Broker> brokers;
+  private final ActorSystem<Void> system;
+  private final long systemStartTime;
+  private final HealthWatch liveness;
   private final AtomicInteger sequence = new AtomicInteger();
   private final Queue<Sent> sent = new ConcurrentLinkedQueue<>();
 
-  /** {@code name} prefixes this checker's log lines (the test class, usually). */
-  public TrafficChecker(TestNode node, String name) {
+  /**
+   * Starts watching {@code node}: its actor system as it is now, and {@code /health/live} from now
+   * on. {@code name} prefixes this checker's log lines (the test class, usually); {@code brokers}
+   * are every broker (site) whose channel queues the node consumes.
+   */
+  public TrafficChecker(TestNode node, String name, Broker... brokers) {
     this.node = node;
     this.name = name;
+    this.brokers = List.of(brokers);
+    this.system = node.app().system();
+    this.systemStartTime = system.startTime();
+    this.liveness = HealthWatch.start(node, name + " (checker)");
   }
 
   /** Every fifth message goes to {@link Sent#RETRYING}, the others to {@link Sent#NORMAL}. */
@@ -94,8 +126,15 @@ public final class TrafficChecker {
 
   /** One send to the sandbox channel, with an {@code Idempotency-Key} unless it is null. */
   public Sent send(String to, String label, String key) {
+    return send("sandbox", to, label, key);
+  }
+
+  /** One send to {@code channel}, with an {@code Idempotency-Key} unless it is null. */
+  public Sent send(String channel, String to, String label, String key) {
     String json =
-        "{\"channel\":\"sandbox\",\"to\":\""
+        "{\"channel\":\""
+            + channel
+            + "\",\"to\":\""
             + to
             + "\",\"text\":\""
             + label
@@ -150,8 +189,22 @@ public final class TrafficChecker {
   /**
    * Waits, at most {@code bound}, until every accepted send in {@code sends} is terminal, then
    * judges them all. Never throws on the timeout: the verdict counts what is not terminal as lost.
+   * Does not read the broker (the verdict's in-flight count is -1, not measured): for a part of the
+   * traffic while the rest may still be moving.
    */
   public Verdict awaitTerminal(Collection<Sent> sends, String scenario, Duration bound) {
+    return judge(sends, scenario, bound, false);
+  }
+
+  /**
+   * The whole checker, once the load has stopped: {@link #awaitTerminal}, then waits (bounded)
+   * until the channel queues on every broker have nothing ready and nothing unacknowledged.
+   */
+  public Verdict awaitSettled(Collection<Sent> sends, String scenario, Duration bound) {
+    return judge(sends, scenario, bound, true);
+  }
+
+  private Verdict judge(Collection<Sent> sends, String scenario, Duration bound, boolean settle) {
     Map<String, Sent> byId = new LinkedHashMap<>();
     sends.stream().filter(Sent::accepted).forEach(s -> byId.put(s.id(), s));
     long acceptedCount = sends.stream().filter(Sent::accepted).count();
@@ -195,6 +248,8 @@ public final class TrafficChecker {
             describe(s, status, attempts) + ", fewer than the " + s.expectedAttempts() + " needed");
       }
     }
+    List<String> queues = new ArrayList<>();
+    long inFlight = settle ? inFlight(scenario, lost.isEmpty(), queues) : -1;
     Verdict verdict =
         new Verdict(
             scenario,
@@ -209,9 +264,104 @@ public final class TrafficChecker {
             unexpected,
             duplicates,
             extraSends,
+            inFlight,
+            queues,
+            restarts(),
             metrics(byId.values()));
     log("%s", verdict);
     return verdict;
+  }
+
+  /**
+   * Ready plus unacked over the channel queues of every broker: once it is 0, waiting for that at
+   * most {@link #IN_FLIGHT_BOUND} (not at all when messages were lost), or as last read; -1 when
+   * the queues could not be read. {@code queues} gets the last reading, or why there is none.
+   */
+  private long inFlight(String scenario, boolean wait, List<String> queues) {
+    AtomicReference<List<QueueCounts>> last = new AtomicReference<>();
+    AtomicReference<String> error = new AtomicReference<>("no broker given to the checker");
+    if (wait) {
+      try {
+        await("nothing in flight on the broker (" + scenario + ")")
+            .pollDelay(QUEUE_STATS_LAG)
+            .pollInterval(Duration.ofMillis(500))
+            .atMost(IN_FLIGHT_BOUND)
+            .until(() -> readQueues(last, error) == 0);
+      } catch (ConditionTimeoutException e) {
+        // judged by the verdict: what is still there is in flight
+      }
+    } else {
+      readQueues(last, error);
+    }
+    if (last.get() == null) {
+      queues.add(error.get());
+      return -1;
+    }
+    last.get().forEach(q -> queues.add(q.toString()));
+    return last.get().stream().mapToLong(QueueCounts::inFlight).sum();
+  }
+
+  /** Reads every channel queue of every broker into {@code last}; their in-flight sum, or -1. */
+  private long readQueues(AtomicReference<List<QueueCounts>> last, AtomicReference<String> error) {
+    if (brokers.isEmpty()) {
+      return -1;
+    }
+    try {
+      List<QueueCounts> counts = new ArrayList<>();
+      for (Broker broker : brokers) {
+        Map<String, QueueCounts> all = broker.queueCounts();
+        for (String queue : CHANNEL_QUEUES) {
+          QueueCounts q = all.get(queue);
+          if (q == null) {
+            throw new IllegalStateException("no queue " + queue + " among " + all.values());
+          }
+          counts.add(q);
+        }
+      }
+      last.set(counts);
+      return counts.stream().mapToLong(QueueCounts::inFlight).sum();
+    } catch (RuntimeException e) {
+      error.set("queues not read: " + e.getMessage());
+      return -1;
+    }
+  }
+
+  /**
+   * Why the engine may have restarted since this checker was made: empty when the node still runs
+   * the same actor system, started at the same time and not terminated, and {@code /health/live}
+   * answered 200 every time the checker asked.
+   */
+  public List<String> restarts() {
+    List<String> found = new ArrayList<>();
+    ActorSystem<Void> now = node.app().system();
+    if (now != system) {
+      found.add("the node runs another actor system");
+    }
+    if (now.startTime() != systemStartTime) {
+      found.add("actor system start time " + systemStartTime + " -> " + now.startTime());
+    }
+    if (system.getWhenTerminated().toCompletableFuture().isDone()) {
+      found.add("the actor system terminated");
+    }
+    if (liveness.liveFailures() > 0 || liveness.polls() == 0) {
+      found.add(
+          "/health/live other than 200 in "
+              + liveness.liveFailures()
+              + " of "
+              + liveness.polls()
+              + " polls");
+    }
+    return found;
+  }
+
+  /** Stops watching {@code /health/live}; call it before closing the node. */
+  @Override
+  public void close() {
+    try {
+      liveness.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private boolean pollTerminal(Collection<String> ids, Map<String, String> terminal) {

@@ -16,10 +16,14 @@ import java.util.Map;
  *       200}, {@code 202} or {@code 503}, a terminal status other than the recipient's (see {@link
  *       Sent#expectedStatus()}), or fewer provider attempts than the recipient needs;
  *   <li><b>duplicates</b>: messages that reached the provider more often than their recipient needs
- *       ({@link Sent#expectedAttempts()}), with the number of extra sends.
+ *       ({@link Sent#expectedAttempts()}), with the number of extra sends;
+ *   <li><b>in flight</b>: messages ready or unacknowledged in the node's channel queues on its
+ *       brokers once every accepted message was terminal (-1: not measured, see {@link
+ *       TrafficChecker#awaitSettled});
+ *   <li><b>restarts</b>: signs that the engine restarted ({@link TrafficChecker#restarts()}).
  * </ul>
  *
- * Every assertion names the offending ids with their status and provider attempts.
+ * Every assertion names the offending ids with their status and provider attempts, or the queues.
  */
 public record Verdict(
     String scenario,
@@ -33,6 +37,9 @@ public record Verdict(
     List<String> unexpected,
     List<String> duplicates,
     long extraSends,
+    long inFlight,
+    List<String> queues,
+    List<String> restarts,
     String metrics) {
 
   public Verdict {
@@ -40,6 +47,8 @@ public record Verdict(
     lost = List.copyOf(lost);
     unexpected = List.copyOf(unexpected);
     duplicates = List.copyOf(duplicates);
+    queues = List.copyOf(queues);
+    restarts = List.copyOf(restarts);
   }
 
   /** Every accepted message reached a terminal status within the bound. */
@@ -78,16 +87,50 @@ public record Verdict(
     return this;
   }
 
+  /** The channel queues were read and had nothing ready or unacknowledged. */
+  public Verdict assertNothingInFlight() {
+    if (inFlight != 0) {
+      fail(
+          "%s: %s in the channel queues after every accepted message was terminal:%n  %s",
+          scenario,
+          inFlight < 0 ? "nothing measured" : inFlight + " messages still",
+          String.join("\n  ", queues));
+    }
+    return this;
+  }
+
+  /** The engine never restarted, and {@code /health/live} answered 200 throughout. */
+  public Verdict assertNeverRestarted() {
+    if (!restarts.isEmpty()) {
+      fail("%s: the engine restarted:%n  %s", scenario, String.join("\n  ", restarts));
+    }
+    return this;
+  }
+
   /** lost = 0, unexpected = 0, duplicates = 0. */
   public Verdict assertClean() {
     return assertNoneLost().assertNoneUnexpected().assertNoDuplicates();
+  }
+
+  /** RELIABILITY.md's checker: {@link #assertClean()}, nothing in flight, never restarted. */
+  public Verdict assertInvariants() {
+    return assertInvariants(0);
+  }
+
+  /** As {@link #assertInvariants()}, with at most {@code maxExtraSends} duplicate sends. */
+  public Verdict assertInvariants(long maxExtraSends) {
+    return assertNoneLost()
+        .assertNoneUnexpected()
+        .assertDuplicatesAtMost(maxExtraSends)
+        .assertNothingInFlight()
+        .assertNeverRestarted();
   }
 
   @Override
   public String toString() {
     return String.format(
         "%s: %d sends, %d accepted, %d refused; terminal after %d ms %s; lost=%d unexpected=%d"
-            + " duplicates=%d (extra sends %d); %s",
+            + " duplicates=%d (extra sends %d) inFlight=%s restarts=%d%s; %s",
         scenario,
         sends,
         accepted,
@@ -98,6 +141,9 @@ public record Verdict(
         unexpected.size(),
         duplicates.size(),
         extraSends,
+        inFlight < 0 ? "n/a" : inFlight,
+        restarts.size(),
+        restarts.isEmpty() ? "" : " " + restarts,
         metrics);
   }
 }
