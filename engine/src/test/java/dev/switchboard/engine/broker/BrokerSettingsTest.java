@@ -96,7 +96,7 @@ class BrokerSettingsTest {
     assertThat(settings.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.deliveryLimit()).isEqualTo(20);
     assertThat(settings.restartMinBackoff()).isEqualTo(Duration.ofMillis(500));
-    assertThat(settings.restartMaxBackoff()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(settings.restartMaxBackoff()).isEqualTo(Duration.ofSeconds(5));
     assertThat(settings.restartRandomFactor()).isEqualTo(0.2);
     assertThat(settings.blockingDispatcher()).isEqualTo("switchboard.broker.blocking-dispatcher");
   }
