@@ -5,7 +5,12 @@ import java.time.Duration;
 
 /** {@code switchboard.http}, read once. */
 public record HttpSettings(
-    String host, int port, long maxBodyBytes, Duration bodyReadTimeout, Duration unbindDeadline) {
+    String host,
+    int port,
+    long maxBodyBytes,
+    long maxBatchBodyBytes,
+    Duration bodyReadTimeout,
+    Duration unbindDeadline) {
 
   public static HttpSettings create(Config root) {
     Config c = root.getConfig("switchboard.http");
@@ -13,6 +18,7 @@ public record HttpSettings(
         c.getString("host"),
         c.getInt("port"),
         c.getBytes("max-body-size"),
+        c.getBytes("max-batch-body-size"),
         c.getDuration("body-read-timeout"),
         c.getDuration("unbind-deadline"));
   }

@@ -7,9 +7,13 @@ import dev.switchboard.engine.message.OutboundMessage;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.auth.Account;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -20,7 +24,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code /v1/messages}: send and read messages. */
+/** {@code /v1/messages}: send messages, one or a batch at a time, and read them. */
 public final class MessageRoutes extends AllDirectives {
   private static final Logger LOG = LoggerFactory.getLogger(MessageRoutes.class);
   static final int MAX_IDEMPOTENCY_KEY = 255;
@@ -45,6 +49,7 @@ public final class MessageRoutes extends AllDirectives {
         () ->
             concat(
                 pathEndOrSingleSlash(() -> post(() -> send(account))),
+                path("batch", () -> post(() -> sendBatch(account))),
                 path(PathMatchers.segment(), id -> get(() -> read(account, id)))));
   }
 
@@ -58,12 +63,31 @@ public final class MessageRoutes extends AllDirectives {
                 ApiError.invalid(
                     "Idempotency-Key", "must be 1.." + MAX_IDEMPOTENCY_KEY + " characters"));
           }
-          return jsonBody(body -> submit(account, key, body));
+          return jsonBody(settings.maxBodyBytes(), body -> submit(account, key, body));
         });
   }
 
-  /** Reads a bounded JSON body; answers 415, 413 or 400 itself when it is not one. */
-  private Route jsonBody(java.util.function.Function<JsonNode, Route> inner) {
+  // One key per message, in the body: a header for the whole batch could name only one of them.
+  private Route sendBatch(Account account) {
+    return optionalHeaderValueByName(
+        "Idempotency-Key",
+        key ->
+            key.isPresent()
+                ? complete(
+                    ApiError.invalid(
+                        "Idempotency-Key",
+                        "a batch takes no Idempotency-Key header; give each message an "
+                            + BatchRequest.IDEMPOTENCY_KEY))
+                // The server's content-length bound is for single sends; a batch has its own.
+                : withSizeLimit(
+                    settings.maxBatchBodyBytes(),
+                    () ->
+                        jsonBody(
+                            settings.maxBatchBodyBytes(), body -> submitBatch(account, body))));
+  }
+
+  /** Reads a JSON body of at most {@code maxBytes}; answers 415, 413 or 400 itself otherwise. */
+  private Route jsonBody(long maxBytes, Function<JsonNode, Route> inner) {
     return extractRequestEntity(
         entity -> {
           if (!entity.getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON)) {
@@ -76,25 +100,25 @@ public final class MessageRoutes extends AllDirectives {
           }
           return extractMaterializer(
               materializer -> {
-                // Read the whole body (the server's max-content-length bounds it) before judging
+                // Read the whole body (the route's size limit bounds it) before judging
                 // its size: answering while the client still writes would reset its connection.
                 CompletionStage<HttpEntity.Strict> strict =
                     entity.toStrict(settings.bodyReadTimeout().toMillis(), materializer);
                 return onSuccess(
                     strict,
                     read ->
-                        read.getData().size() > settings.maxBodyBytes()
-                            ? complete(tooLarge())
+                        read.getData().size() > maxBytes
+                            ? complete(tooLarge(maxBytes))
                             : inner.apply(Json.parse(read.getData().toArray())));
               });
         });
   }
 
-  private HttpResponse tooLarge() {
+  private static HttpResponse tooLarge(long maxBytes) {
     return ApiError.of(
         StatusCodes.CONTENT_TOO_LARGE,
         "payload_too_large",
-        "the body is larger than " + settings.maxBodyBytes() + " bytes",
+        "the body is larger than " + maxBytes + " bytes",
         null);
   }
 
@@ -103,23 +127,8 @@ public final class MessageRoutes extends AllDirectives {
     if (parsed instanceof MessageRequest.Invalid invalid) {
       return complete(ApiError.invalid(invalid.error().field(), invalid.error().message()));
     }
-    MessageRequest request = ((MessageRequest.Valid) parsed).request();
-    String id =
-        idempotencyKey
-            .map(key -> MessageIds.forIdempotencyKey(account.id(), key))
-            .orElseGet(MessageIds::random);
     OutboundMessage message =
-        new OutboundMessage(
-            id,
-            account.id(),
-            request.channel().wireName(),
-            request.to(),
-            request.from(),
-            request.text(),
-            request.callbackUrl(),
-            request.ttlSeconds(),
-            request.metadata(),
-            clock.instant());
+        message(account, idempotencyKey, ((MessageRequest.Valid) parsed).request());
     return onSuccess(
         gateway.submit(message),
         submission -> {
@@ -134,14 +143,102 @@ public final class MessageRoutes extends AllDirectives {
               "send refused: account={} channel={} messageId={} reason={}",
               account.id(),
               message.channel(),
-              id,
+              message.id(),
               unavailable.reason());
           return complete(
               ApiError.unavailable(
-                  unavailable.brokerFault() ? "broker_unavailable" : "unavailable",
-                  unavailable.reason(),
-                  unavailable.retryAfter()));
+                  unavailableCode(unavailable), unavailable.reason(), unavailable.retryAfter()));
         });
+  }
+
+  private Route submitBatch(Account account, JsonNode body) {
+    BatchRequest.Parsed parsed = BatchRequest.parse(body, enabledChannels);
+    if (parsed instanceof BatchRequest.Invalid invalid) {
+      return complete(ApiError.invalid(invalid.error().field(), invalid.error().message()));
+    }
+    // Every valid item goes to the gateway at once: a batch costs about one single send's time.
+    List<CompletableFuture<ItemResult>> results =
+        ((BatchRequest.Valid) parsed)
+            .batch().items().stream().map(item -> result(account, item)).toList();
+    CompletableFuture<List<ItemResult>> all =
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+            .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
+    return onSuccess(
+        all,
+        list -> {
+          logRefused(account, list);
+          return complete(
+              Json.response(
+                  StatusCodes.OK, BatchJson.results(list.stream().map(ItemResult::json).toList())));
+        });
+  }
+
+  /** One item's answer; {@code refusal} is the reason the engine could not take a valid item. */
+  private record ItemResult(Map<String, Object> json, String refusal) {}
+
+  private CompletableFuture<ItemResult> result(Account account, BatchRequest.Item item) {
+    if (item instanceof BatchRequest.InvalidItem invalid) {
+      return CompletableFuture.completedFuture(
+          new ItemResult(BatchJson.invalid(invalid.index(), invalid.error()), null));
+    }
+    BatchRequest.ValidItem valid = (BatchRequest.ValidItem) item;
+    return gateway
+        .submit(message(account, valid.idempotencyKey(), valid.request()))
+        .thenApply(
+            submission -> {
+              if (submission instanceof MessageGateway.Accepted accepted) {
+                return new ItemResult(
+                    BatchJson.accepted(
+                        valid.index(), accepted.view().message(), accepted.created()),
+                    null);
+              }
+              MessageGateway.Unavailable unavailable = (MessageGateway.Unavailable) submission;
+              return new ItemResult(
+                  BatchJson.unavailable(
+                      valid.index(),
+                      unavailableCode(unavailable),
+                      unavailable.reason(),
+                      unavailable.retryAfter()),
+                  unavailable.reason());
+            })
+        .toCompletableFuture();
+  }
+
+  // One line per batch, not per item: a broker outage must not multiply the log by 100.
+  private static void logRefused(Account account, List<ItemResult> results) {
+    List<String> refused =
+        results.stream().map(ItemResult::refusal).filter(r -> r != null).toList();
+    if (!refused.isEmpty()) {
+      LOG.warn(
+          "batch sends refused: account={} refused={} of={} reason={}",
+          account.id(),
+          refused.size(),
+          results.size(),
+          refused.get(0));
+    }
+  }
+
+  private OutboundMessage message(
+      Account account, Optional<String> idempotencyKey, MessageRequest request) {
+    String id =
+        idempotencyKey
+            .map(key -> MessageIds.forIdempotencyKey(account.id(), key))
+            .orElseGet(MessageIds::random);
+    return new OutboundMessage(
+        id,
+        account.id(),
+        request.channel().wireName(),
+        request.to(),
+        request.from(),
+        request.text(),
+        request.callbackUrl(),
+        request.ttlSeconds(),
+        request.metadata(),
+        clock.instant());
+  }
+
+  private static String unavailableCode(MessageGateway.Unavailable unavailable) {
+    return unavailable.brokerFault() ? "broker_unavailable" : "unavailable";
   }
 
   private Route read(Account account, String id) {

@@ -1,0 +1,353 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.bench.drive.Backlog;
+import dev.switchboard.bench.drive.BrokerBaseline;
+import dev.switchboard.bench.drive.ClosedLoop;
+import dev.switchboard.bench.drive.EngineClient;
+import dev.switchboard.bench.drive.EngineMonitor;
+import dev.switchboard.bench.drive.EngineProcess;
+import dev.switchboard.bench.drive.PostgresDatabase;
+import dev.switchboard.bench.drive.Rabbitmqctl;
+import dev.switchboard.bench.drive.SendCounter;
+import dev.switchboard.bench.measure.ProcStats;
+import dev.switchboard.engine.broker.MessageCodec;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.LongFunction;
+import java.util.stream.Stream;
+
+/**
+ * One run, in the order that keeps each phase honest: the bare broker first (no engine running),
+ * then a backlog queued before the engine starts and its drain, then the engine's maximum
+ * throughput (single sends, then batches) once it is warm, then latency at a fixed rate below that
+ * maximum. The engine's CPU time is read at the edges of every measured window.
+ */
+final class Benchmark {
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration IDLE = Duration.ofSeconds(10);
+
+  private final BenchOptions options;
+  private final Report report;
+  private final Cleanup cleanup;
+  private final String text;
+
+  private double brokerPerSecond = Double.NaN;
+  private double e2ePerSecond = Double.NaN;
+  private double apiP99Millis = Double.NaN;
+  private double drainPerSecond = Double.NaN;
+  private double cpuMillisPer1k = Double.NaN;
+  private double rssMb = Double.NaN;
+  private String e2eMode = "none";
+  private long backlog;
+
+  Benchmark(BenchOptions options, Report report, Cleanup cleanup) {
+    this.options = options;
+    this.report = report;
+    this.cleanup = cleanup;
+    this.text = Workload.text(options.messageSize());
+  }
+
+  ResultLine run() throws Exception {
+    if (!Files.isRegularFile(options.engineJar())) {
+      throw new IllegalStateException(
+          "no engine jar at "
+              + options.engineJar()
+              + ": build it first (mvn -B -q package -DskipTests)");
+    }
+    report.add("machine", "host", Machine.describe(), null);
+    report.add(
+        "machine",
+        "message",
+        options.messageSize() + " chars",
+        MessageCodec.encode(Backlog.job(0, text)).length + " bytes as a broker job");
+    baseline();
+    String vhost = Rabbitmqctl.freshVhost("bench-engine", options.amqpUser());
+    cleanup.add("delete vhost " + vhost, () -> Rabbitmqctl.deleteVhost(vhost));
+    Path dataDir = Files.createTempDirectory("switchboard-bench");
+    cleanup.add("delete " + dataDir, () -> deleteTree(dataDir));
+    PostgresDatabase postgres = null;
+    if (options.db().equals("postgres")) {
+      postgres = PostgresDatabase.create(options.postgresUrl(), options.postgresUser());
+      cleanup.add("drop database " + postgres.url(), postgres::close);
+    }
+    String amqpUri = options.amqpUri() + "/" + vhost;
+    if (options.backlog() > 0) {
+      Backlog.Filled filled =
+          Backlog.fill(amqpUri, options.backlog(), text, options.confirmWindow());
+      report.rate(
+          "backlog",
+          "queued before start",
+          filled.messages() / filled.seconds(),
+          String.format("%,d jobs in %.1f s", filled.messages(), filled.seconds()));
+      backlog = filled.messages();
+    }
+    runEngine(amqpUri, dataDir, postgres);
+    return partial();
+  }
+
+  /** The summary of what has been measured so far; {@code nan} for the rest. */
+  ResultLine partial() {
+    return new ResultLine(
+        brokerPerSecond,
+        e2ePerSecond,
+        apiP99Millis,
+        drainPerSecond / e2ePerSecond,
+        cpuMillisPer1k,
+        rssMb);
+  }
+
+  private void baseline() throws Exception {
+    String vhost = Rabbitmqctl.freshVhost("bench-broker", options.amqpUser());
+    cleanup.add("delete vhost " + vhost, () -> Rabbitmqctl.deleteVhost(vhost));
+    try {
+      BrokerBaseline.Result result =
+          BrokerBaseline.run(
+              options.amqpUri() + "/" + vhost,
+              MessageCodec.encode(Backlog.job(0, text)),
+              options.confirmWindow(),
+              options.prefetch(),
+              options.warmup(),
+              options.duration());
+      brokerPerSecond = result.consumedPerSecond();
+      report.rate(
+          "broker",
+          "published+confirmed",
+          result.publishedPerSecond(),
+          "window " + options.confirmWindow() + ", persistent, quorum queue");
+      report.rate(
+          "broker",
+          "consumed+acked",
+          result.consumedPerSecond(),
+          String.format(
+              "prefetch %d, concurrent with publishing = broker_per_s; machine %.2f busy cores",
+              options.prefetch(), result.machineCores()));
+    } finally {
+      cleanup.runAll();
+    }
+  }
+
+  private void runEngine(String amqpUri, Path dataDir, PostgresDatabase postgres) throws Exception {
+    List<String> jvm = new ArrayList<>(options.engineJvmOptions());
+    jvm.add("-Dswitchboard.broker.prefetch=" + options.prefetch());
+    EngineProcess.Spec spec =
+        new EngineProcess.Spec(
+            options.engineJar(),
+            dataDir,
+            amqpUri,
+            postgres == null ? "" : postgres.url(),
+            postgres == null ? "" : postgres.user(),
+            options.engineHeap(),
+            jvm);
+    EngineProcess engine = EngineProcess.start(spec);
+    cleanup.add("stop the engine (pid " + engine.pid() + ")", engine::close);
+    try (EngineClient client = new EngineClient(engine.base(), engine.apiKey(), 4)) {
+      Settling settling = new Settling(engine, client, report);
+      settling.given(backlog);
+      long started = System.nanoTime();
+      engine.awaitReady(client, READY_TIMEOUT);
+      report.add(
+          "engine",
+          "ready",
+          String.format("%.1f s", (System.nanoTime() - started) / 1e9),
+          "pid " + engine.pid() + ", -Xmx" + options.engineHeap() + ", journal " + options.db());
+      report.add("engine", "log", engine.log().toString(), "kept after the run");
+      try (EngineMonitor monitor = new EngineMonitor(engine, client)) {
+        try {
+          loadPhases(engine, client, settling);
+        } finally {
+          // Memory is read from /proc, so it is reported even when the engine stopped answering.
+          cost(engine, monitor);
+        }
+      }
+    }
+  }
+
+  private void loadPhases(EngineProcess engine, EngineClient client, Settling settling)
+      throws Exception {
+    if (options.backlog() > 0) {
+      drain(engine, client, settling);
+    }
+    Snapshot.Window single =
+        maxThroughput(
+            engine,
+            client,
+            settling,
+            "single",
+            Workload.singles(client, text),
+            options.concurrency());
+    best(single, "single");
+    Snapshot.Window batch =
+        maxThroughput(
+            engine,
+            client,
+            settling,
+            "batch",
+            Workload.batches(client, text, options.batchSize()),
+            options.batchConcurrency());
+    best(batch, "batch");
+    report.rate("e2e", "delivered, best mode", e2ePerSecond, e2eMode + " = e2e_per_s");
+    double rate =
+        options.rate() > 0
+            ? options.rate()
+            : 0.5 * Math.min(single.acceptedPerSecond(), single.deliveredPerSecond());
+    apiP99Millis =
+        new LatencyPhase(options, report, engine, client, settling)
+            .run(Workload.singles(client, text), rate, cpuMillisPer1k);
+    idle(engine, client);
+  }
+
+  // The engine's CPU with no traffic at all: the fixed part of what a message costs at low rates.
+  private void idle(EngineProcess engine, EngineClient client) throws Exception {
+    Snapshot a = Snapshot.take(engine, client, null);
+    Thread.sleep(IDLE.toMillis());
+    Snapshot.Window window = a.to(Snapshot.take(engine, client, null));
+    report.add(
+        "idle",
+        "engine CPU with no traffic",
+        String.format("%.0f ms/s", window.cpuMillis() / window.seconds()),
+        window.busy() + ", over " + IDLE.toSeconds() + " s after the last phase settled");
+  }
+
+  // e2e_per_s is the better of the two modes; its window's CPU cost is cpu_ms_per_1k.
+  private void best(Snapshot.Window window, String mode) {
+    if (!(window.deliveredPerSecond() <= e2ePerSecond)) {
+      e2ePerSecond = window.deliveredPerSecond();
+      cpuMillisPer1k = window.cpuMillisPer1k();
+      e2eMode = mode;
+    }
+  }
+
+  private void drain(EngineProcess engine, EngineClient client, Settling settling)
+      throws Exception {
+    long n = backlog;
+    Snapshot start = Snapshot.take(engine, client, null);
+    long[] reached = new long[3];
+    double[] marks = {0.1 * n, 0.5 * n, 0.9 * n};
+    Snapshot now = start;
+    long deadline = start.nanos() + DRAIN_TIMEOUT.toNanos();
+    Settling.Progress progress = settling.progress(start);
+    while (now.settled() < n && System.nanoTime() < deadline && !progress.stalled(now)) {
+      Thread.sleep(500);
+      now = Snapshot.take(engine, client, null);
+      for (int i = 0; i < marks.length; i++) {
+        if (reached[i] == 0 && now.settled() >= marks[i]) {
+          reached[i] = now.nanos();
+        }
+      }
+    }
+    // The window ends with the last progress: a stall is reported, not averaged in.
+    Snapshot.Window whole = start.to(progress.last());
+    boolean done = now.settled() >= n;
+    report.rate(
+        "drain",
+        "whole backlog, from ready",
+        whole.deliveredPerSecond(),
+        String.format(
+            "%,.0f of %,d delivered in %.1f s%s",
+            now.delivered(),
+            n,
+            whole.seconds(),
+            done ? "" : ": NOT DRAINED, " + progress.why(now)));
+    settling.settledAt(now);
+    if (reached[2] > 0) {
+      drainPerSecond = 0.8 * n / ((reached[2] - reached[0]) / 1e9);
+      report.rate("drain", "sustained, 10%..90%", drainPerSecond, "the drain rate of drain_ratio");
+      report.rate(
+          "drain",
+          "first half, 10%..50%",
+          0.4 * n / ((reached[1] - reached[0]) / 1e9),
+          "backlog large");
+      report.rate(
+          "drain",
+          "second half, 50%..90%",
+          0.4 * n / ((reached[2] - reached[1]) / 1e9),
+          "backlog small");
+    } else {
+      drainPerSecond = whole.deliveredPerSecond();
+    }
+    report.add(
+        "drain",
+        "engine CPU per 1k delivered",
+        Report.whole(whole.cpuMillisPer1k()) + " ms",
+        whole.busy());
+  }
+
+  private Snapshot.Window maxThroughput(
+      EngineProcess engine,
+      EngineClient client,
+      Settling settling,
+      String mode,
+      LongFunction<HttpRequest> requests,
+      int inFlight)
+      throws Exception {
+    SendCounter counter = new SendCounter();
+    Snapshot.Window window;
+    ClosedLoop loop = ClosedLoop.start(client.http(), requests, counter, inFlight);
+    try {
+      Thread.sleep(options.warmup().toMillis());
+      Snapshot a = Snapshot.take(engine, client, counter);
+      Thread.sleep(options.duration().toMillis());
+      window = a.to(Snapshot.take(engine, client, counter));
+    } finally {
+      loop.stop();
+    }
+    settling.given(counter.accepted());
+    String phase = "e2e " + mode;
+    String shape =
+        mode.equals("batch")
+            ? inFlight + " batches of " + options.batchSize() + " in flight"
+            : inFlight + " requests in flight";
+    report.rate(phase, "accepted by the API", window.acceptedPerSecond(), shape);
+    report.rate(
+        phase,
+        "delivered (terminal)",
+        window.deliveredPerSecond(),
+        String.format(
+            "over %.0f s after %d s warm-up", window.seconds(), options.warmup().toSeconds()));
+    report.add(
+        phase,
+        "engine CPU per 1k delivered",
+        Report.whole(window.cpuMillisPer1k()) + " ms",
+        window.busy());
+    if (counter.failed() > 0 || counter.refusedItems() > 0) {
+      report.add(
+          phase,
+          "refused",
+          counter.failed() + " requests, " + counter.refusedItems() + " items",
+          counter.failures().toString());
+    }
+    settling.await(phase);
+    return window;
+  }
+
+  private void cost(EngineProcess engine, EngineMonitor monitor) throws IOException {
+    long peakKb = Math.max(monitor.peakRssKb(), ProcStats.read(engine.pid()).peakRssKb());
+    rssMb = peakKb / 1024.0;
+    report.add("cost", "engine peak RSS", Report.whole(rssMb) + " MB", "VmHWM = rss_mb");
+    report.add(
+        "cost",
+        "engine peak heap used",
+        Report.whole(monitor.peakHeapBytes() / 1024.0 / 1024.0) + " MB",
+        "sampled every 2 s, -Xmx" + options.engineHeap());
+    report.add(
+        "cost",
+        "engine CPU per 1k delivered",
+        Report.whole(cpuMillisPer1k) + " ms",
+        "at e2e_per_s = cpu_ms_per_1k");
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

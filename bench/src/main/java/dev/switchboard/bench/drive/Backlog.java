@@ -1,0 +1,68 @@
+package dev.switchboard.bench.drive;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.switchboard.engine.broker.MessageCodec;
+import dev.switchboard.engine.broker.Topology;
+import dev.switchboard.engine.message.MessageIds;
+import dev.switchboard.engine.message.OutboundMessage;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A backlog in the engine's own queue before the engine starts: jobs in the engine's JSON format,
+ * published with confirms to {@code switchboard.outbound.sandbox} after declaring the topology
+ * exactly as the engine does (by calling it). The engine has no switch that pauses its consumers,
+ * so this is the honest way to have a queue full of work that no consumer has touched; the message
+ * entity takes on a job whose acceptance is not in its journal.
+ */
+public final class Backlog {
+  /** The engine's default {@code switchboard.broker.delivery-limit}: the declaration must match. */
+  public static final int DELIVERY_LIMIT = 20;
+
+  public static final String CHANNEL = "sandbox";
+
+  /** How long it took to fill. */
+  public record Filled(long messages, double seconds) {}
+
+  private Backlog() {}
+
+  public static Filled fill(String amqpUri, long messages, String text, int window)
+      throws Exception {
+    Topology topology = new Topology(CHANNEL, DELIVERY_LIMIT);
+    long start = System.nanoTime();
+    try (Connection connection = Amqp.connect(amqpUri, "bench-backlog")) {
+      Channel channel = connection.createChannel();
+      topology.declare(channel);
+      ConfirmedPublisher publisher =
+          new ConfirmedPublisher(
+              channel, Topology.OUTBOUND_EXCHANGE, topology.routingKey(), window);
+      for (long i = 0; i < messages; i++) {
+        OutboundMessage message = job(i, text);
+        publisher.publish(
+            ConfirmedPublisher.persistent(MessageCodec.CONTENT_TYPE, message.id()),
+            MessageCodec.encode(message));
+      }
+      publisher.awaitConfirms(120);
+      if (publisher.nacked() > 0) {
+        throw new IllegalStateException(publisher.nacked() + " backlog messages nacked");
+      }
+    }
+    return new Filled(messages, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** The job the engine would have published for message {@code i} of the account "default". */
+  public static OutboundMessage job(long i, String text) {
+    return new OutboundMessage(
+        MessageIds.random(),
+        "default",
+        CHANNEL,
+        Recipients.of(i),
+        null,
+        text,
+        null,
+        0,
+        Map.of(),
+        Instant.now());
+  }
+}
