@@ -7,8 +7,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the sandbox was asked to send, per message id, in this JVM: lets a demo or a test see how
- * many times a message reached the "provider" (the duplicate count of the delivery contract).
+ * What the sandbox was asked to send in this JVM, kept only for channels with {@code ledger = on}
+ * (tests): how many times each message reached the "provider" (the duplicate count of the delivery
+ * contract), and in which order each recipient's messages were taken (the ordering contract).
  */
 public final class SandboxLedger {
   private static final ConcurrentMap<String, AtomicInteger> ATTEMPTS = new ConcurrentHashMap<>();

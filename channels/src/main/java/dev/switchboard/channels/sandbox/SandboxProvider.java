@@ -43,10 +43,14 @@ public final class SandboxProvider implements ChannelProvider {
 
   @Override
   public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
-    SandboxLedger.recordAttempt(message.id());
+    if (settings.ledger()) {
+      SandboxLedger.recordAttempt(message.id());
+    }
     SendOutcome outcome = outcomeOf(message, attempt);
     if (outcome instanceof SendOutcome.Sent sent) {
-      SandboxLedger.recordSent(message.to(), message.id());
+      if (settings.ledger()) {
+        SandboxLedger.recordSent(message.to(), message.id());
+      }
       scheduler.scheduleOnce(
           settings.latency().plus(settings.receiptDelay()),
           () ->

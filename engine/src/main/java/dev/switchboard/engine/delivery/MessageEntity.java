@@ -304,7 +304,11 @@ public final class MessageEntity
     DeliveryReceipt receipt = record.receipt();
     return Effect()
         .persist(new ReceiptRecorded(receipt.outcome(), receipt.errorCode(), receipt.at()))
-        .thenRun(s -> deps.metrics().reached(s.message().channel(), s.status()));
+        .thenRun(
+            s -> {
+              deps.metrics().reached(s.message().channel(), s.status());
+              passivateIfTerminal(s);
+            });
   }
 
   private Effect<Event, MessageState> onGet(MessageState state, Get get) {
@@ -319,6 +323,7 @@ public final class MessageEntity
   private void settled(MessageState state) {
     attemptRunning = false;
     deps.metrics().reached(state.message().channel(), state.status());
+    passivateIfTerminal(state);
     JobDone done = new JobDone(messageId, state.status());
     waiting.forEach(w -> w.tell(done));
     waiting.clear();
@@ -330,6 +335,14 @@ public final class MessageEntity
             state.message().channel(),
             state.status().wireName(),
             state.attempts());
+  }
+
+  // A finished message has nothing left to do in memory; a later read or redelivered job brings it
+  // back from the journal. Without this, every message of the last idle timeout stays loaded.
+  private void passivateIfTerminal(MessageState state) {
+    if (state.status().isTerminal()) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    }
   }
 
   private Instant now() {

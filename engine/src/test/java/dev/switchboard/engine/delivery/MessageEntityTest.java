@@ -247,6 +247,8 @@ class MessageEntityTest {
             MessageStatus.SENDING,
             MessageStatus.SENT,
             MessageStatus.DELIVERED);
+    // Finished: it leaves memory at once instead of waiting out the idle timeout.
+    shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT);
   }
 
   @Test

@@ -110,8 +110,8 @@ public final class TestNode implements AutoCloseable {
             .withFallback(
                 ConfigFactory.parseString(
                     "switchboard.engine.channels {"
-                        + " sandbox { provider = sandbox },"
-                        + " sms { provider = sandbox } }"));
+                        + " sandbox { provider = sandbox, ledger = on },"
+                        + " sms { provider = sandbox, ledger = on } }"));
     try {
       return new TestNode(SwitchboardApp.start(config, Duration.ofSeconds(60)), apiKey, dataDir);
     } catch (Exception e) {
