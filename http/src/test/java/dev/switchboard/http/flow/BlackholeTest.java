@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.testing.RabbitNode;
 import dev.switchboard.engine.testing.TcpProxy;
+import dev.switchboard.http.testing.Resources;
 import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
 import dev.switchboard.http.testing.TrafficChecker;
@@ -98,26 +99,9 @@ class BlackholeTest {
 
   // JUnit runs this even when start() failed half-way: close whatever was started.
   @AfterAll
-  void stop() {
+  void stop() throws Exception {
     senders.shutdownNow();
-    if (traffic != null) {
-      traffic.close();
-    }
-    try {
-      if (node != null) {
-        node.close();
-      }
-    } finally {
-      try {
-        if (proxy != null) {
-          proxy.close();
-        }
-      } finally {
-        if (broker != null) {
-          broker.close();
-        }
-      }
-    }
+    Resources.closeAll(traffic, node, proxy, broker);
   }
 
   @Test

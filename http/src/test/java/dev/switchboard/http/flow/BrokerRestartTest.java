@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.testing.RabbitNode;
 import dev.switchboard.http.testing.HealthWatch;
+import dev.switchboard.http.testing.Resources;
 import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
 import dev.switchboard.http.testing.TrafficChecker;
@@ -69,20 +70,16 @@ class BrokerRestartTest {
   @BeforeAll
   void start() throws Exception {
     privateNode = RabbitNode.start(RabbitNode.freePort());
-    try {
-      node =
-          TestNode.start(
-              privateNode.amqpUri(),
-              Map.of(
-                  "switchboard.broker.restart-backoff.min", "200ms",
-                  "switchboard.broker.restart-backoff.max", "2s",
-                  "switchboard.broker.heartbeat", "2s",
-                  "switchboard.engine.delivery.retry-backoff.min", "50ms",
-                  "switchboard.engine.delivery.retry-backoff.max", "200ms"));
-    } catch (Exception | Error e) {
-      privateNode.close();
-      throw e;
-    }
+    // @AfterAll runs even when this fails half-way, and closes whatever was started.
+    node =
+        TestNode.start(
+            privateNode.amqpUri(),
+            Map.of(
+                "switchboard.broker.restart-backoff.min", "200ms",
+                "switchboard.broker.restart-backoff.max", "2s",
+                "switchboard.broker.heartbeat", "2s",
+                "switchboard.engine.delivery.retry-backoff.min", "50ms",
+                "switchboard.engine.delivery.retry-backoff.max", "200ms"));
     system = node.app().system();
     systemStartTime = system.startTime();
     traffic = new TrafficChecker(node, "BrokerRestartTest", privateNode::queueCounts);
@@ -92,18 +89,7 @@ class BrokerRestartTest {
   @AfterAll
   void stop() throws Exception {
     senders.shutdownNow();
-    if (traffic != null) {
-      traffic.close();
-    }
-    try {
-      if (node != null) {
-        node.close();
-      }
-    } finally {
-      if (privateNode != null) {
-        privateNode.close();
-      }
-    }
+    Resources.closeAll(traffic, node, privateNode);
   }
 
   @Test

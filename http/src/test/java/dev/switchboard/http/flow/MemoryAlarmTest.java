@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.testing.RabbitNode;
 import dev.switchboard.http.testing.HealthWatch;
+import dev.switchboard.http.testing.Resources;
 import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
 import dev.switchboard.http.testing.TrafficChecker;
@@ -59,22 +60,18 @@ class MemoryAlarmTest {
   @BeforeAll
   void start() throws Exception {
     privateNode = RabbitNode.start(RabbitNode.freePort());
-    try {
-      node =
-          TestNode.start(
-              privateNode.amqpUri(),
-              Map.of(
-                  "switchboard.broker.restart-backoff.min", "200ms",
-                  "switchboard.broker.restart-backoff.max", "2s",
-                  "switchboard.broker.heartbeat", "2s",
-                  "switchboard.broker.prefetch", 2,
-                  "switchboard.engine.channels.sandbox.latency", "300ms",
-                  "switchboard.engine.delivery.retry-backoff.min", "50ms",
-                  "switchboard.engine.delivery.retry-backoff.max", "200ms"));
-    } catch (Exception | Error e) {
-      privateNode.close();
-      throw e;
-    }
+    // @AfterAll runs even when this fails half-way, and closes whatever was started.
+    node =
+        TestNode.start(
+            privateNode.amqpUri(),
+            Map.of(
+                "switchboard.broker.restart-backoff.min", "200ms",
+                "switchboard.broker.restart-backoff.max", "2s",
+                "switchboard.broker.heartbeat", "2s",
+                "switchboard.broker.prefetch", 2,
+                "switchboard.engine.channels.sandbox.latency", "300ms",
+                "switchboard.engine.delivery.retry-backoff.min", "50ms",
+                "switchboard.engine.delivery.retry-backoff.max", "200ms"));
     system = node.app().system();
     systemStartTime = system.startTime();
     traffic = new TrafficChecker(node, NAME, privateNode::queueCounts);
@@ -82,27 +79,17 @@ class MemoryAlarmTest {
   }
 
   @AfterAll
-  void stop() {
-    if (traffic != null) {
-      traffic.close();
-    }
-    try {
-      if (node != null) {
-        if (privateNode != null) {
+  void stop() throws Exception {
+    Resources.closeAll(
+        traffic,
+        () -> {
           // A failed test may leave the alarm on: lift it so that the node shuts down cleanly.
-          try {
+          if (node != null && privateNode != null) {
             privateNode.setMemoryWatermark(NORMAL_WATERMARK);
-          } catch (RuntimeException ignored) {
-            // the node is closed below either way
           }
-        }
-        node.close();
-      }
-    } finally {
-      if (privateNode != null) {
-        privateNode.close();
-      }
-    }
+        },
+        node,
+        privateNode);
   }
 
   @Test

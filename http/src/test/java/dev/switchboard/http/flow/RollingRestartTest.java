@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.engine.testing.RabbitCluster;
 import dev.switchboard.engine.testing.RabbitNode;
 import dev.switchboard.http.testing.HealthWatch;
+import dev.switchboard.http.testing.Resources;
 import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
 import dev.switchboard.http.testing.TrafficChecker;
@@ -104,18 +105,7 @@ class RollingRestartTest {
     sending = false;
     sender.shutdownNow();
     sender.awaitTermination(35, TimeUnit.SECONDS);
-    if (traffic != null) {
-      traffic.close();
-    }
-    try {
-      if (node != null) {
-        node.close();
-      }
-    } finally {
-      if (cluster != null) {
-        cluster.close();
-      }
-    }
+    Resources.closeAll(traffic, node, cluster);
   }
 
   @Test

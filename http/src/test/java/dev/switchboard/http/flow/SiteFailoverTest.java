@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.channels.sandbox.SandboxLedger;
 import dev.switchboard.engine.testing.RabbitNode;
+import dev.switchboard.http.testing.Resources;
 import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
 import dev.switchboard.http.testing.TrafficChecker;
@@ -62,22 +63,8 @@ class SiteFailoverTest {
   }
 
   @AfterAll
-  void stop() {
-    if (traffic != null) {
-      traffic.close();
-    }
-    try {
-      if (node != null) {
-        node.close();
-      }
-    } finally {
-      if (primary != null) {
-        primary.close();
-      }
-      if (secondary != null) {
-        secondary.close();
-      }
-    }
+  void stop() throws Exception {
+    Resources.closeAll(traffic, node, primary, secondary);
   }
 
   @Test
