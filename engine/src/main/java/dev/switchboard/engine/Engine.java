@@ -88,12 +88,12 @@ public final class Engine {
       health.register(brokerHealth);
       BrokerMetrics.register(meters, channel.name(), brokerHealth);
       JobHandler handler =
-          message ->
+          (message, redelivered) ->
               Continuations.on(
                   sharding
                       .entityRefFor(MessageEntity.TYPE_KEY, message.id())
                       .<MessageEntity.JobDone>ask(
-                          replyTo -> new MessageEntity.Deliver(message, replyTo),
+                          replyTo -> new MessageEntity.Deliver(message, redelivered, replyTo),
                           settings.delivery().jobTimeout()),
                   system.executionContext());
       ActorRef<ChannelPublisher.Command> supervisor =

@@ -34,11 +34,12 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   private record ConnectFailed(Object incarnation, Throwable cause) implements Command {}
 
-  private record Delivered(Object incarnation, long tag, byte[] body) implements Command {}
+  private record Delivered(Object incarnation, long tag, boolean redelivered, byte[] body)
+      implements Command {}
 
   private record JobFinished(Object incarnation, Job job, Throwable failure) implements Command {}
 
-  private record Job(long tag, OutboundMessage message) {}
+  private record Job(long tag, boolean redelivered, OutboundMessage message) {}
 
   private record ConnectionLost(Object incarnation, String cause) implements Command {}
 
@@ -135,7 +136,8 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     @Override
     public void handleDelivery(
         String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-      self.tell(new Delivered(incarnation, envelope.getDeliveryTag(), body));
+      self.tell(
+          new Delivered(incarnation, envelope.getDeliveryTag(), envelope.isRedeliver(), body));
     }
 
     @Override
@@ -210,7 +212,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       settle(delivered.tag(), () -> channel.basicReject(delivered.tag(), false));
       return this;
     }
-    Job job = new Job(delivered.tag(), message);
+    Job job = new Job(delivered.tag(), delivered.redelivered(), message);
     if (lanes.admit(message.to(), job)) {
       start(job);
     }
@@ -220,7 +222,9 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   private void start(Job job) {
     Object inc = incarnation;
     getContext()
-        .pipeToSelf(handler.handle(job.message()), (ok, error) -> new JobFinished(inc, job, error));
+        .pipeToSelf(
+            handler.handle(job.message(), job.redelivered()),
+            (ok, error) -> new JobFinished(inc, job, error));
   }
 
   private Behavior<Command> onJobFinished(JobFinished finished) {

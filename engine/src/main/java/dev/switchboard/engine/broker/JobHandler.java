@@ -9,5 +9,8 @@ import java.util.concurrent.CompletionStage;
  */
 @FunctionalInterface
 public interface JobHandler {
-  CompletionStage<?> handle(OutboundMessage message);
+  /**
+   * @param redelivered the broker's flag: the message was handed out before and not acked
+   */
+  CompletionStage<?> handle(OutboundMessage message, boolean redelivered);
 }

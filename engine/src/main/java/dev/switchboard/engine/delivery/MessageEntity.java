@@ -51,8 +51,17 @@ public final class MessageEntity
   /** Record a new message; answered once it is durable, or with what was there already. */
   public record Accept(OutboundMessage message, ActorRef<AcceptReply> replyTo) implements Command {}
 
-  /** The broker job of a message: answered once the message has left our hands. */
-  public record Deliver(OutboundMessage message, ActorRef<JobDone> replyTo) implements Command {}
+  /**
+   * The broker job of a message: answered once the message has left our hands. {@code redelivered}
+   * is the broker's flag: the job was handed out before and not acked.
+   */
+  public record Deliver(OutboundMessage message, boolean redelivered, ActorRef<JobDone> replyTo)
+      implements Command {
+    /** A job's first delivery. */
+    public Deliver(OutboundMessage message, ActorRef<JobDone> replyTo) {
+      this(message, false, replyTo);
+    }
+  }
 
   public record Get(ActorRef<Lookup> replyTo) implements Command {}
 
@@ -78,13 +87,22 @@ public final class MessageEntity
 
   public record Accepted(OutboundMessage message, Instant at) implements Event {}
 
+  /**
+   * Written by journals before an attempt's start was recorded with its outcome; only replayed.
+   * Such a journal may end in {@code sending}: an attempt whose outcome is unknown.
+   */
   public record AttemptStarted(int attempt, Instant at) implements Event {}
 
-  public record ProviderAccepted(String providerMessageId, Instant at) implements Event {}
+  // An outcome's attemptStartedAt is when its attempt began (the history's "sending" step). It is
+  // null only in journals where an AttemptStarted came before it.
 
-  public record RetryScheduled(MessageError error, Instant at) implements Event {}
+  public record ProviderAccepted(String providerMessageId, Instant at, Instant attemptStartedAt)
+      implements Event {}
 
-  public record Failed(MessageError error, Instant at) implements Event {}
+  public record RetryScheduled(MessageError error, Instant at, Instant attemptStartedAt)
+      implements Event {}
+
+  public record Failed(MessageError error, Instant at, Instant attemptStartedAt) implements Event {}
 
   public record Expired(Instant at) implements Event {}
 
@@ -103,10 +121,12 @@ public final class MessageEntity
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Dependencies deps;
   private final String messageId;
-  // In memory only: the consumers waiting for this message to leave our hands, and whether an
-  // attempt or a retry timer is running in this incarnation (after a crash neither is).
+  // In memory only: the consumers waiting for this message to leave our hands; when the attempt
+  // running in this incarnation began (null while none: after a crash none is); and whether this
+  // incarnation has seen every attempt, so a redelivered job cannot hide an unknown one.
   private final List<ActorRef<JobDone>> waiting = new ArrayList<>();
-  private boolean attemptRunning;
+  private Instant attemptStartedAt;
+  private boolean knowsEveryAttempt;
 
   public static Behavior<Command> create(EntityContext<Command> entity, Dependencies deps) {
     return Behaviors.setup(
@@ -156,38 +176,49 @@ public final class MessageEntity
 
   private Effect<Event, MessageState> onAccept(MessageState state, Accept accept) {
     if (!state.isEmpty()) {
-      return Effect().reply(accept.replyTo(), new AcceptReply(state.view(), false));
+      return Effect().reply(accept.replyTo(), new AcceptReply(view(state), false));
     }
     return Effect()
         .persist(new Accepted(accept.message(), now()))
-        .thenRun(s -> deps.metrics().reached(s.message().channel(), MessageStatus.ACCEPTED))
+        .thenRun(
+            s -> {
+              knowsEveryAttempt = true;
+              deps.metrics().reached(s.message().channel(), MessageStatus.ACCEPTED);
+            })
         .thenReply(accept.replyTo(), s -> new AcceptReply(s.view(), true));
   }
 
   private Effect<Event, MessageState> onDeliver(MessageState state, Deliver deliver) {
+    waiting.add(deliver.replyTo());
     if (state.isEmpty()) {
       // A job whose acceptance is not in the journal (published by another writer): take it on.
-      waiting.add(deliver.replyTo());
-      return startAttempt(List.of(new Accepted(deliver.message(), now())), 1, deliver.message());
+      // Its acceptance is recorded before any attempt, so no attempt can have been made before.
+      Accepted accepted = new Accepted(deliver.message(), now());
+      if (deliver.message().expiredAt(accepted.at())) {
+        return Effect()
+            .persist(List.of(accepted, new Expired(accepted.at())))
+            .thenRun(this::settled);
+      }
+      knowsEveryAttempt = true;
+      return Effect().persist(accepted).thenRun(this::beginAttempt);
     }
-    OutboundMessage message = state.message();
     switch (state.status()) {
       case ACCEPTED:
-        waiting.add(deliver.replyTo());
-        return startAttempt(List.of(), 1, message);
       case SENDING:
       case RETRYING:
-        waiting.add(deliver.replyTo());
-        if (attemptRunning || state.status() == MessageStatus.RETRYING && retryPending()) {
+        if (attemptStartedAt != null || retryPending()) {
           return Effect().none();
         }
-        if (state.status() == MessageStatus.SENDING) {
-          // A crash left this attempt's outcome unknown: sending again may duplicate it.
-          deps.metrics().possibleDuplicateSend(message.channel());
+        if (state.status() == MessageStatus.SENDING
+            || deliver.redelivered() && !knowsEveryAttempt) {
+          // An earlier incarnation may have stopped in the middle of an attempt whose outcome is
+          // unknown: sending again may duplicate it.
+          deps.metrics().possibleDuplicateSend(state.message().channel());
         }
-        return startAttempt(List.of(), state.attempts() + 1, message);
+        return startAttempt(state);
       default:
-        deps.metrics().duplicateJob(message.channel());
+        waiting.remove(deliver.replyTo());
+        deps.metrics().duplicateJob(state.message().channel());
         return Effect().reply(deliver.replyTo(), new JobDone(messageId, state.status()));
     }
   }
@@ -196,17 +227,20 @@ public final class MessageEntity
     return timers.isTimerActive(RetryDue.INSTANCE);
   }
 
-  private Effect<Event, MessageState> startAttempt(
-      List<Event> before, int attempt, OutboundMessage message) {
-    List<Event> events = new ArrayList<>(before);
+  // The start of an attempt is not written on its own: it is recorded with the attempt's outcome,
+  // which saves a journal write per attempt. Until then it is known in memory (and shown by reads).
+  private Effect<Event, MessageState> startAttempt(MessageState state) {
     Instant now = now();
-    if (message.expiredAt(now)) {
-      events.add(new Expired(now));
-      return Effect().persist(events).thenRun(this::settled);
+    if (state.message().expiredAt(now)) {
+      return Effect().persist(new Expired(now)).thenRun(this::settled);
     }
-    events.add(new AttemptStarted(attempt, now));
-    attemptRunning = true;
-    return Effect().persist(events).thenRun(s -> send(s.message(), attempt));
+    return Effect().none().thenRun(this::beginAttempt);
+  }
+
+  private void beginAttempt(MessageState state) {
+    attemptStartedAt = now();
+    knowsEveryAttempt = true;
+    send(state.message(), state.attempts() + 1);
   }
 
   private void send(OutboundMessage message, int attempt) {
@@ -245,20 +279,24 @@ public final class MessageEntity
   }
 
   private Effect<Event, MessageState> onAttemptFinished(MessageState state, AttemptFinished done) {
-    if (state.status() != MessageStatus.SENDING || done.attempt() != state.attempts()) {
+    if (attemptStartedAt == null || done.attempt() != state.attempts() + 1) {
       return Effect().none();
     }
-    attemptRunning = false;
+    Instant started = attemptStartedAt;
+    attemptStartedAt = null;
+    // Until the outcome is written, the send is known only here; a failed write restarts this
+    // behaviour (same instance), and the redelivered job then repeats a send the journal lacks.
+    knowsEveryAttempt = false;
     Instant now = now();
     if (done.outcome() instanceof SendOutcome.Sent sent) {
       return Effect()
-          .persist(new ProviderAccepted(sent.providerMessageId(), now))
+          .persist(new ProviderAccepted(sent.providerMessageId(), now, started))
           .thenRun(this::settled)
           .thenUnstashAll();
     }
     if (done.outcome() instanceof SendOutcome.PermanentFailure failure) {
       return Effect()
-          .persist(new Failed(new MessageError(failure.code(), failure.reason()), now))
+          .persist(new Failed(new MessageError(failure.code(), failure.reason()), now, started))
           .thenRun(this::settled)
           .thenUnstashAll();
     }
@@ -267,7 +305,10 @@ public final class MessageEntity
       MessageError error =
           new MessageError(
               failure.code(), "gave up after " + done.attempt() + " attempts: " + failure.reason());
-      return Effect().persist(new Failed(error, now)).thenRun(this::settled).thenUnstashAll();
+      return Effect()
+          .persist(new Failed(error, now, started))
+          .thenRun(this::settled)
+          .thenUnstashAll();
     }
     Duration delay =
         failure.retryAfter() != null
@@ -275,7 +316,8 @@ public final class MessageEntity
             : deps.settings()
                 .backoffAfter(done.attempt(), ThreadLocalRandom.current().nextDouble());
     return Effect()
-        .persist(new RetryScheduled(new MessageError(failure.code(), failure.reason()), now))
+        .persist(
+            new RetryScheduled(new MessageError(failure.code(), failure.reason()), now, started))
         .thenRun(s -> timers.startSingleTimer(RetryDue.INSTANCE, delay));
   }
 
@@ -283,11 +325,11 @@ public final class MessageEntity
     if (state.status() != MessageStatus.RETRYING) {
       return Effect().none();
     }
-    return startAttempt(List.of(), state.attempts() + 1, state.message());
+    return startAttempt(state);
   }
 
   private Effect<Event, MessageState> onReceipt(MessageState state, RecordReceipt record) {
-    if (state.status() == MessageStatus.SENDING && attemptRunning) {
+    if (attemptStartedAt != null) {
       // The receipt overtook the provider's answer to our send: keep it until that is recorded.
       return Effect().stash();
     }
@@ -317,11 +359,17 @@ public final class MessageEntity
       shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
       return Effect().reply(get.replyTo(), new Lookup(null));
     }
-    return Effect().reply(get.replyTo(), new Lookup(state.view()));
+    return Effect().reply(get.replyTo(), new Lookup(view(state)));
+  }
+
+  // What reads show: the journal's state, and the attempt running now, if one is.
+  private MessageView view(MessageState state) {
+    return attemptStartedAt == null
+        ? state.view()
+        : state.attempting(state.attempts() + 1, attemptStartedAt).view();
   }
 
   private void settled(MessageState state) {
-    attemptRunning = false;
     deps.metrics().reached(state.message().channel(), state.status());
     passivateIfTerminal(state);
     JobDone done = new JobDone(messageId, state.status());
@@ -355,12 +403,26 @@ public final class MessageEntity
         .forAnyState()
         .onEvent(Accepted.class, (s, e) -> MessageState.accepted(e.message(), e.at()))
         .onEvent(AttemptStarted.class, (s, e) -> s.attempting(e.attempt(), e.at()))
-        .onEvent(ProviderAccepted.class, (s, e) -> s.sent(e.providerMessageId(), e.at()))
-        .onEvent(RetryScheduled.class, (s, e) -> s.moved(MessageStatus.RETRYING, e.error(), e.at()))
-        .onEvent(Failed.class, (s, e) -> s.moved(MessageStatus.FAILED, e.error(), e.at()))
+        .onEvent(
+            ProviderAccepted.class,
+            (s, e) -> started(s, e.attemptStartedAt()).sent(e.providerMessageId(), e.at()))
+        .onEvent(
+            RetryScheduled.class,
+            (s, e) ->
+                started(s, e.attemptStartedAt()).moved(MessageStatus.RETRYING, e.error(), e.at()))
+        .onEvent(
+            Failed.class,
+            (s, e) ->
+                started(s, e.attemptStartedAt()).moved(MessageStatus.FAILED, e.error(), e.at()))
         .onEvent(Expired.class, (s, e) -> s.moved(MessageStatus.EXPIRED, null, e.at()))
         .onEvent(ReceiptRecorded.class, MessageEntity::applyReceipt)
         .build();
+  }
+
+  private static MessageState started(MessageState state, Instant attemptStartedAt) {
+    return attemptStartedAt == null
+        ? state
+        : state.attempting(state.attempts() + 1, attemptStartedAt);
   }
 
   private static MessageState applyReceipt(MessageState state, ReceiptRecorded receipt) {

@@ -95,7 +95,7 @@ class ChannelConsumerTest {
       // A handler that never finishes: the consumer must hold exactly its prefetch, all handed
       // over.
       JobHandler stuck =
-          message -> {
+          (message, redelivered) -> {
             handed.add(message.id());
             return new CompletableFuture<>();
           };
