@@ -14,6 +14,7 @@ import java.util.Set;
  * keeps a whole run under ten minutes on a 2-core machine.
  */
 public record BenchOptions(
+    Duration engineWarmup,
     Duration warmup,
     Duration duration,
     double rate,
@@ -36,6 +37,8 @@ public record BenchOptions(
   static final String USAGE =
       """
       java -jar bench/target/switchboard-bench.jar [--flag=value ...]
+        --engine-warmup=90s   traffic to the fresh engine before any measured phase, half
+                              batches, half singles (JIT compiling); 0 measures a cold engine
         --duration=20s        measured time of each load phase (after its warm-up)
         --warmup=10s          warm-up before each maximum-throughput phase
         --rate=0              open-loop rate of the latency phase, msg/s (0: half the measured max)
@@ -43,7 +46,7 @@ public record BenchOptions(
         --batch-size=50       messages per batch request (1..100)
         --batch-concurrency=8 batch requests in flight
         --message-size=160    characters of text per message (sandbox: up to 1600)
-        --backlog=50000       jobs queued before the engine starts (0: skip the backlog phase)
+        --backlog=200000      jobs queued while the engine's consumers are paused (0: no drain)
         --prefetch=200        consumer prefetch of the baseline and the engine
         --confirm-window=500  unconfirmed publishes in flight (baseline and backlog fill)
         --db=h2               the engine's journal: h2 (a temp dir) or postgres
@@ -90,6 +93,7 @@ public record BenchOptions(
     Flags flags = new Flags(values);
     BenchOptions options =
         new BenchOptions(
+            flags.duration("engine-warmup", "90s"),
             flags.duration("warmup", "10s"),
             flags.duration("duration", "20s"),
             flags.number("rate", "0"),
@@ -97,7 +101,7 @@ public record BenchOptions(
             (int) flags.number("batch-size", "50"),
             (int) flags.number("batch-concurrency", "8"),
             (int) flags.number("message-size", "160"),
-            (long) flags.number("backlog", "50000"),
+            (long) flags.number("backlog", "200000"),
             (int) flags.number("prefetch", "200"),
             (int) flags.number("confirm-window", "500"),
             flags.text("db", "h2"),
@@ -119,6 +123,7 @@ public record BenchOptions(
     require(messageSize >= 1 && messageSize <= 1600, "--message-size must be 1..1600");
     require(backlog >= 0 && rate >= 0, "--backlog and --rate must not be negative");
     require(!duration.isZero() && !duration.isNegative(), "--duration must be positive");
+    require(!engineWarmup.isNegative(), "--engine-warmup must not be negative");
     require(db.equals("h2") || db.equals("postgres"), "--db must be h2 or postgres");
     // The engine refuses publishes beyond switchboard.broker.max-unconfirmed (1000 by default).
     require(

@@ -24,9 +24,10 @@ import java.util.stream.Stream;
 
 /**
  * One run, in the order that keeps each phase honest: the bare broker first (no engine running),
- * then a backlog queued before the engine starts and its drain, then the engine's maximum
- * throughput (single sends, then batches) once it is warm, then latency at a fixed rate below that
- * maximum. The engine's CPU time is read at the edges of every measured window.
+ * then an unmeasured warm-up of the fresh engine, then its maximum throughput (single sends, then
+ * batches), then latency at a fixed rate below that maximum, then a backlog queued while the
+ * engine's consumers are paused and its drain, on an engine as warm as in the other phases. The
+ * engine's CPU time is read at the edges of every measured window.
  */
 final class Benchmark {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -45,7 +46,7 @@ final class Benchmark {
   private double cpuMillisPer1k = Double.NaN;
   private double rssMb = Double.NaN;
   private String e2eMode = "none";
-  private long backlog;
+  private String vhost;
 
   Benchmark(BenchOptions options, Report report, Cleanup cleanup) {
     this.options = options;
@@ -68,8 +69,9 @@ final class Benchmark {
         options.messageSize() + " chars",
         MessageCodec.encode(Backlog.job(0, text)).length + " bytes as a broker job");
     baseline();
-    String vhost = Rabbitmqctl.freshVhost("bench-engine", options.amqpUser());
-    cleanup.add("delete vhost " + vhost, () -> Rabbitmqctl.deleteVhost(vhost));
+    vhost = Rabbitmqctl.freshVhost("bench-engine", options.amqpUser());
+    String engineVhost = vhost;
+    cleanup.add("delete vhost " + vhost, () -> Rabbitmqctl.deleteVhost(engineVhost));
     Path dataDir = Files.createTempDirectory("switchboard-bench");
     cleanup.add("delete " + dataDir, () -> deleteTree(dataDir));
     PostgresDatabase postgres = null;
@@ -77,18 +79,7 @@ final class Benchmark {
       postgres = PostgresDatabase.create(options.postgresUrl(), options.postgresUser());
       cleanup.add("drop database " + postgres.url(), postgres::close);
     }
-    String amqpUri = options.amqpUri() + "/" + vhost;
-    if (options.backlog() > 0) {
-      Backlog.Filled filled =
-          Backlog.fill(amqpUri, options.backlog(), text, options.confirmWindow());
-      report.rate(
-          "backlog",
-          "queued before start",
-          filled.messages() / filled.seconds(),
-          String.format("%,d jobs in %.1f s", filled.messages(), filled.seconds()));
-      backlog = filled.messages();
-    }
-    runEngine(amqpUri, dataDir, postgres);
+    runEngine(options.amqpUri() + "/" + vhost, dataDir, postgres);
     return partial();
   }
 
@@ -149,7 +140,6 @@ final class Benchmark {
     cleanup.add("stop the engine (pid " + engine.pid() + ")", engine::close);
     try (EngineClient client = new EngineClient(engine.base(), engine.apiKey(), 4)) {
       Settling settling = new Settling(engine, client, report);
-      settling.given(backlog);
       long started = System.nanoTime();
       engine.awaitReady(client, READY_TIMEOUT);
       report.add(
@@ -160,7 +150,7 @@ final class Benchmark {
       report.add("engine", "log", engine.log().toString(), "kept after the run");
       try (EngineMonitor monitor = new EngineMonitor(engine, client)) {
         try {
-          loadPhases(engine, client, settling);
+          loadPhases(engine, client, settling, amqpUri);
         } finally {
           // Memory is read from /proc, so it is reported even when the engine stopped answering.
           cost(engine, monitor);
@@ -169,10 +159,11 @@ final class Benchmark {
     }
   }
 
-  private void loadPhases(EngineProcess engine, EngineClient client, Settling settling)
+  private void loadPhases(
+      EngineProcess engine, EngineClient client, Settling settling, String amqpUri)
       throws Exception {
-    if (options.backlog() > 0) {
-      drain(engine, client, settling);
+    if (!options.engineWarmup().isZero()) {
+      warmUp(engine, client, settling);
     }
     Snapshot.Window single =
         maxThroughput(
@@ -197,10 +188,78 @@ final class Benchmark {
         options.rate() > 0
             ? options.rate()
             : 0.5 * Math.min(single.acceptedPerSecond(), single.deliveredPerSecond());
+    // The latency phase sends singles: its cost per message is compared with singles at full rate
+    // (a batch spreads one request over many messages, which is no matter of rate).
     apiP99Millis =
         new LatencyPhase(options, report, engine, client, settling)
-            .run(Workload.singles(client, text), rate, cpuMillisPer1k);
+            .run(Workload.singles(client, text), rate, single.cpuMillisPer1k());
     idle(engine, client);
+    if (options.backlog() > 0) {
+      backlog(engine, client, settling, amqpUri);
+    }
+  }
+
+  // The incident's backlog: work piles up while nothing consumes it, then consumers come back. The
+  // consumers are paused at the broker (no read permission on their queue), so the engine that
+  // drains the backlog is the one measured in every other phase, JIT-compiled as far as they got.
+  private void backlog(EngineProcess engine, EngineClient client, Settling settling, String amqpUri)
+      throws Exception {
+    String queue = Backlog.queue();
+    Rabbitmqctl.pauseConsuming(vhost, options.amqpUser(), queue);
+    Backlog.Filled filled;
+    try {
+      filled = Backlog.fill(amqpUri, options.backlog(), text, options.confirmWindow());
+    } finally {
+      Rabbitmqctl.resumeConsuming(vhost, options.amqpUser());
+    }
+    report.rate(
+        "backlog",
+        "queued, consumers paused",
+        filled.messages() / filled.seconds(),
+        String.format("%,d jobs in %.1f s", filled.messages(), filled.seconds()));
+    settling.given(filled.messages());
+    drain(engine, client, settling, filled.messages());
+  }
+
+  // A fresh JVM spends its first minutes compiling (on 2 cores the C2 compiler alone takes about a
+  // quarter of the machine): the measured phases are of an engine past that, as in production,
+  // and what the warm-up delivered and cost is reported, not hidden.
+  private void warmUp(EngineProcess engine, EngineClient client, Settling settling)
+      throws Exception {
+    SendCounter counter = new SendCounter();
+    Snapshot a = Snapshot.take(engine, client, counter);
+    Duration half = options.engineWarmup().dividedBy(2);
+    ClosedLoop batches =
+        ClosedLoop.start(
+            client.http(),
+            Workload.batches(client, text, options.batchSize()),
+            counter,
+            options.batchConcurrency());
+    try {
+      Thread.sleep(half.toMillis());
+    } finally {
+      batches.stop();
+    }
+    ClosedLoop singles =
+        ClosedLoop.start(
+            client.http(), Workload.singles(client, text), counter, options.concurrency());
+    try {
+      Thread.sleep(half.toMillis());
+    } finally {
+      singles.stop();
+    }
+    Snapshot.Window window = a.to(Snapshot.take(engine, client, counter));
+    settling.given(counter.accepted());
+    report.rate(
+        "warm-up",
+        "delivered, not measured",
+        window.deliveredPerSecond(),
+        String.format(
+            "%d s from the engine's start, half batches, half singles; engine CPU per 1k %s ms, %s",
+            options.engineWarmup().toSeconds(),
+            Report.whole(window.cpuMillisPer1k()),
+            window.busy()));
+    settling.await("warm-up");
   }
 
   // The engine's CPU with no traffic at all: the fixed part of what a message costs at low rates.
@@ -224,16 +283,16 @@ final class Benchmark {
     }
   }
 
-  private void drain(EngineProcess engine, EngineClient client, Settling settling)
+  private void drain(EngineProcess engine, EngineClient client, Settling settling, long n)
       throws Exception {
-    long n = backlog;
     Snapshot start = Snapshot.take(engine, client, null);
+    double before = start.settled();
     long[] reached = new long[3];
-    double[] marks = {0.1 * n, 0.5 * n, 0.9 * n};
+    double[] marks = {before + 0.1 * n, before + 0.5 * n, before + 0.9 * n};
     Snapshot now = start;
     long deadline = start.nanos() + DRAIN_TIMEOUT.toNanos();
     Settling.Progress progress = settling.progress(start);
-    while (now.settled() < n && System.nanoTime() < deadline && !progress.stalled(now)) {
+    while (now.settled() < before + n && System.nanoTime() < deadline && !progress.stalled(now)) {
       Thread.sleep(500);
       now = Snapshot.take(engine, client, null);
       for (int i = 0; i < marks.length; i++) {
@@ -244,14 +303,14 @@ final class Benchmark {
     }
     // The window ends with the last progress: a stall is reported, not averaged in.
     Snapshot.Window whole = start.to(progress.last());
-    boolean done = now.settled() >= n;
+    boolean done = now.settled() >= before + n;
     report.rate(
         "drain",
-        "whole backlog, from ready",
+        "whole backlog, from resume",
         whole.deliveredPerSecond(),
         String.format(
             "%,.0f of %,d delivered in %.1f s%s",
-            now.delivered(),
+            now.settled() - before,
             n,
             whole.seconds(),
             done ? "" : ": NOT DRAINED, " + progress.why(now)));

@@ -49,7 +49,7 @@ final class LatencyPhase {
   /**
    * Runs at {@code rate} for the measured duration; returns the API p99 in milliseconds.
    *
-   * @param cpuAtMax the engine's CPU per 1k delivered at maximum throughput, for comparison
+   * @param cpuAtMax the engine's CPU per 1k delivered by single sends at maximum throughput
    */
   double run(LongFunction<HttpRequest> requests, double rate, double cpuAtMax) throws Exception {
     SendCounter counter = new SendCounter();
@@ -95,7 +95,7 @@ final class LatencyPhase {
         "engine CPU per 1k delivered",
         Report.whole(window.cpuMillisPer1k()) + " ms",
         String.format(
-            "at this rate, %s; %s x the max-rate figure",
+            "at this rate, %s; %s x the single-send max-rate figure",
             window.busy(), Report.ratio(window.cpuMillisPer1k() / cpuAtMax)));
     settling.await(PHASE);
     delivery(sample);

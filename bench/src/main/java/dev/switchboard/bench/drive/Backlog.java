@@ -10,11 +10,11 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A backlog in the engine's own queue before the engine starts: jobs in the engine's JSON format,
- * published with confirms to {@code switchboard.outbound.sandbox} after declaring the topology
- * exactly as the engine does (by calling it). The engine has no switch that pauses its consumers,
- * so this is the honest way to have a queue full of work that no consumer has touched; the message
- * entity takes on a job whose acceptance is not in its journal.
+ * A backlog in the engine's own queue while its consumers are paused: jobs in the engine's JSON
+ * format, published with confirms to {@code switchboard.outbound.sandbox} after declaring the
+ * topology exactly as the engine does (by calling it). No consumer has touched them, and none was
+ * accepted through the API: the message entity takes on a job whose acceptance is not in its
+ * journal, one journal write more than a message accepted through the API.
  */
 public final class Backlog {
   /** The engine's default {@code switchboard.broker.delivery-limit}: the declaration must match. */
@@ -26,6 +26,11 @@ public final class Backlog {
   public record Filled(long messages, double seconds) {}
 
   private Backlog() {}
+
+  /** The engine's queue the backlog goes to. */
+  public static String queue() {
+    return new Topology(CHANNEL, DELIVERY_LIMIT).queue();
+  }
 
   public static Filled fill(String amqpUri, long messages, String text, int window)
       throws Exception {

@@ -27,6 +27,22 @@ public final class Rabbitmqctl {
     return vhost;
   }
 
+  /**
+   * Pauses consumption of {@code queue} in {@code vhost}: {@code user} loses read permission on it,
+   * and every connection of the vhost is closed, so the consumers come back and are refused (a
+   * permission change alone does not stop a consumer that is already subscribed).
+   */
+  public static void pauseConsuming(String vhost, String user, String queue) {
+    String notThatQueue = "^(?!" + queue.replace(".", "\\.") + "$).*";
+    run("set_permissions", "-p", vhost, user, ".*", ".*", notThatQueue);
+    run("close_all_connections", "-p", vhost, "benchmark: consumers paused for the backlog");
+  }
+
+  /** Gives {@code user} full permissions on {@code vhost} again. */
+  public static void resumeConsuming(String vhost, String user) {
+    run("set_permissions", "-p", vhost, user, ".*", ".*", ".*");
+  }
+
   public static void deleteVhost(String vhost) {
     run("delete_vhost", vhost);
   }
