@@ -189,10 +189,10 @@ public final class MessageEntity
   }
 
   private Effect<Event, MessageState> onDeliver(MessageState state, Deliver deliver) {
-    waiting.add(deliver.replyTo());
     if (state.isEmpty()) {
       // A job whose acceptance is not in the journal (published by another writer): take it on.
       // Its acceptance is recorded before any attempt, so no attempt can have been made before.
+      waiting.add(deliver.replyTo());
       Accepted accepted = new Accepted(deliver.message(), now());
       if (deliver.message().expiredAt(accepted.at())) {
         return Effect()
@@ -206,6 +206,7 @@ public final class MessageEntity
       case ACCEPTED:
       case SENDING:
       case RETRYING:
+        waiting.add(deliver.replyTo());
         if (attemptStartedAt != null || retryPending()) {
           return Effect().none();
         }
@@ -217,7 +218,6 @@ public final class MessageEntity
         }
         return startAttempt(state);
       default:
-        waiting.remove(deliver.replyTo());
         deps.metrics().duplicateJob(state.message().channel());
         return Effect().reply(deliver.replyTo(), new JobDone(messageId, state.status()));
     }
@@ -364,9 +364,7 @@ public final class MessageEntity
 
   // What reads show: the journal's state, and the attempt running now, if one is.
   private MessageView view(MessageState state) {
-    return attemptStartedAt == null
-        ? state.view()
-        : state.attempting(state.attempts() + 1, attemptStartedAt).view();
+    return started(state, attemptStartedAt).view();
   }
 
   private void settled(MessageState state) {
@@ -419,6 +417,7 @@ public final class MessageEntity
         .build();
   }
 
+  // The state with an attempt begun at attemptStartedAt; the state itself when that is null.
   private static MessageState started(MessageState state, Instant attemptStartedAt) {
     return attemptStartedAt == null
         ? state

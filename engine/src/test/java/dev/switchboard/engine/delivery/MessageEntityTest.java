@@ -143,6 +143,13 @@ class MessageEntityTest {
     return entity.persistenceTestKit().persistedInStorage("Message|" + id);
   }
 
+  private void expectSentCountingPossibleDuplicates(double possibleDuplicates) {
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    assertThat(counter("switchboard.delivery.possible.duplicate.sends"))
+        .isEqualTo(possibleDuplicates);
+  }
+
   /** What a read of the message shows now. */
   private MessageView read() {
     CommandResultWithReply<Command, Event, MessageState, Lookup> result =
@@ -409,10 +416,8 @@ class MessageEntityTest {
     // and the send whose outcome was not recorded is counted as a possible duplicate.
     entity.runCommand(new Deliver(message, true, jobs.ref()));
 
-    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
-        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    expectSentCountingPossibleDuplicates(1);
     assertThat(provider.attempts).containsExactly(1, 1);
-    assertThat(counter("switchboard.delivery.possible.duplicate.sends")).isEqualTo(1.0);
   }
 
   @Test
@@ -428,10 +433,8 @@ class MessageEntityTest {
     entity.restart();
     entity.runCommand(new Deliver(message, true, jobs.ref()));
 
-    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
-        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    expectSentCountingPossibleDuplicates(1);
     assertThat(provider.attempts).containsExactly(1, 1);
-    assertThat(counter("switchboard.delivery.possible.duplicate.sends")).isEqualTo(1.0);
   }
 
   @Test
@@ -447,10 +450,8 @@ class MessageEntityTest {
 
     entity.runCommand(new Deliver(message, true, jobs.ref()));
 
-    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
-        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    expectSentCountingPossibleDuplicates(1);
     assertThat(provider.attempts).containsExactly(2);
-    assertThat(counter("switchboard.delivery.possible.duplicate.sends")).isEqualTo(1.0);
     assertThat(statuses(entity.getState()))
         .containsExactly(
             MessageStatus.ACCEPTED,
@@ -469,9 +470,7 @@ class MessageEntityTest {
     entity.restart();
     entity.runCommand(new Deliver(message, jobs.ref()));
 
-    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
-        .isEqualTo(new JobDone(id, MessageStatus.SENT));
-    assertThat(counter("switchboard.delivery.possible.duplicate.sends")).isZero();
+    expectSentCountingPossibleDuplicates(0);
   }
 
   @Test
