@@ -70,8 +70,7 @@ final class Benchmark {
         MessageCodec.encode(Backlog.job(0, text)).length + " bytes as a broker job");
     baseline();
     vhost = Rabbitmqctl.freshVhost("bench-engine", options.amqpUser());
-    String engineVhost = vhost;
-    cleanup.add("delete vhost " + vhost, () -> Rabbitmqctl.deleteVhost(engineVhost));
+    cleanup.add("delete vhost " + vhost, () -> Rabbitmqctl.deleteVhost(vhost));
     Path dataDir = Files.createTempDirectory("switchboard-bench");
     cleanup.add("delete " + dataDir, () -> deleteTree(dataDir));
     PostgresDatabase postgres = null;
@@ -229,25 +228,13 @@ final class Benchmark {
     SendCounter counter = new SendCounter();
     Snapshot a = Snapshot.take(engine, client, counter);
     Duration half = options.engineWarmup().dividedBy(2);
-    ClosedLoop batches =
-        ClosedLoop.start(
-            client.http(),
-            Workload.batches(client, text, options.batchSize()),
-            counter,
-            options.batchConcurrency());
-    try {
-      Thread.sleep(half.toMillis());
-    } finally {
-      batches.stop();
-    }
-    ClosedLoop singles =
-        ClosedLoop.start(
-            client.http(), Workload.singles(client, text), counter, options.concurrency());
-    try {
-      Thread.sleep(half.toMillis());
-    } finally {
-      singles.stop();
-    }
+    drive(
+        client,
+        Workload.batches(client, text, options.batchSize()),
+        counter,
+        options.batchConcurrency(),
+        half);
+    drive(client, Workload.singles(client, text), counter, options.concurrency(), half);
     Snapshot.Window window = a.to(Snapshot.take(engine, client, counter));
     settling.given(counter.accepted());
     report.rate(
@@ -260,6 +247,21 @@ final class Benchmark {
             Report.whole(window.cpuMillisPer1k()),
             window.busy()));
     settling.await("warm-up");
+  }
+
+  private static void drive(
+      EngineClient client,
+      LongFunction<HttpRequest> requests,
+      SendCounter counter,
+      int inFlight,
+      Duration time)
+      throws InterruptedException {
+    ClosedLoop loop = ClosedLoop.start(client.http(), requests, counter, inFlight);
+    try {
+      Thread.sleep(time.toMillis());
+    } finally {
+      loop.stop();
+    }
   }
 
   // The engine's CPU with no traffic at all: the fixed part of what a message costs at low rates.
