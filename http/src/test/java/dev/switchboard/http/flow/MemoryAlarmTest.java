@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +51,6 @@ class MemoryAlarmTest {
 
   private RabbitNode privateNode;
   private TestNode node;
-  private ActorSystem<Void> system;
-  private long systemStartTime;
   private TrafficChecker traffic;
   private volatile HealthWatch activeWatch;
 
@@ -72,8 +69,6 @@ class MemoryAlarmTest {
                 "switchboard.engine.channels.sandbox.latency", "300ms",
                 "switchboard.engine.delivery.retry-backoff.min", "50ms",
                 "switchboard.engine.delivery.retry-backoff.max", "200ms"));
-    system = node.app().system();
-    systemStartTime = system.startTime();
     traffic = new TrafficChecker(node, NAME, privateNode::queueCounts);
     awaitReady();
   }
@@ -170,9 +165,7 @@ class MemoryAlarmTest {
 
     traffic.awaitSettled(traffic.sent(), "memory alarm", TERMINAL_BOUND).assertInvariants();
     // Blocking is the connection's business: the engine itself never restarted.
-    assertThat(node.app().system()).isSameAs(system);
-    assertThat(system.startTime()).isEqualTo(systemStartTime);
-    assertThat(system.getWhenTerminated().toCompletableFuture().isDone()).isFalse();
+    assertThat(traffic.restarts()).as("signs that the engine restarted").isEmpty();
     assertThat(readyStatus()).isEqualTo(200);
   }
 

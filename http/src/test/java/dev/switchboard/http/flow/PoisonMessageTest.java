@@ -97,7 +97,7 @@ class PoisonMessageTest {
     connection = factory.newConnection("poison-test");
     publisher = connection.createChannel();
     publisher.confirmSelect();
-    awaitReady();
+    node.awaitReady(READY_BOUND);
   }
 
   @AfterAll
@@ -144,7 +144,7 @@ class PoisonMessageTest {
   @Test
   @Order(1)
   void poisonMixedIntoTrafficIsDeadLetteredAtOnceAndTrafficFlows() throws Exception {
-    awaitReady();
+    node.awaitReady(READY_BOUND);
     List<byte[]> poison = poison();
     double deadLetteredBefore = node.metric(DEAD_LETTERED, SANDBOX);
     long restartsBefore = consumerReconnects();
@@ -228,7 +228,7 @@ class PoisonMessageTest {
   @Test
   @Order(2)
   void aJobForAnotherChannelGoesThroughTheChannelItNamesOrFails() throws Exception {
-    awaitReady();
+    node.awaitReady(READY_BOUND);
     double deadLetteredBefore = node.metric(DEAD_LETTERED, SANDBOX);
     long restartsBefore = consumerReconnects();
     long deadBefore = deadQueueDepth();
@@ -290,7 +290,7 @@ class PoisonMessageTest {
   @Test
   @Order(3)
   void aJsonNullBodyIsDeadLetteredAtOnceWithoutRestartingTheConsumer() throws Exception {
-    awaitReady();
+    node.awaitReady(READY_BOUND);
     double deadLetteredBefore = node.metric(DEAD_LETTERED, SANDBOX);
     long restartsBefore = consumerReconnects();
     long deadBefore = deadQueueDepth();
@@ -370,13 +370,6 @@ class PoisonMessageTest {
         .path("primary")
         .path("reconnects")
         .asLong();
-  }
-
-  private void awaitReady() {
-    await("readiness 200")
-        .atMost(READY_BOUND)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> HealthWatch.probe(node, "/health/ready").status() == 200);
   }
 
   private static byte[] utf8(String text) {

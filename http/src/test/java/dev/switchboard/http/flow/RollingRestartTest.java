@@ -21,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +64,6 @@ class RollingRestartTest {
 
   private RabbitCluster cluster;
   private TestNode node;
-  private ActorSystem<Void> system;
-  private long systemStartTime;
   private TrafficChecker traffic;
   private final ScheduledExecutorService sender =
       Executors.newSingleThreadScheduledExecutor(
@@ -93,11 +90,9 @@ class RollingRestartTest {
                 "switchboard.broker.heartbeat", "2s",
                 "switchboard.engine.delivery.retry-backoff.min", "50ms",
                 "switchboard.engine.delivery.retry-backoff.max", "200ms"));
-    system = node.app().system();
-    systemStartTime = system.startTime();
     // Node 1's view of the cluster's queues; every node is up when the checker reads them.
     traffic = new TrafficChecker(node, NAME, cluster.node(0)::queueCounts);
-    awaitReady();
+    node.awaitReady(READY_BOUND);
   }
 
   @AfterAll
@@ -110,7 +105,7 @@ class RollingRestartTest {
 
   @Test
   void rollingRestartUnderLoadLosesNothing() throws Exception {
-    awaitReady();
+    node.awaitReady(READY_BOUND);
     // The queues the node declared have a replica on every node.
     cluster.awaitWhole(WHOLE_BOUND);
     log("quorum queues: %s", cluster.quorumQueues(cluster.node(0)));
@@ -120,7 +115,7 @@ class RollingRestartTest {
       awaitFlowing("before the rolling restart");
       for (int i = 0; i < cluster.nodes().size(); i++) {
         restart(i, watch);
-        awaitReady();
+        node.awaitReady(READY_BOUND);
         awaitFlowing("after restarting node " + (i + 1));
       }
       stopSending();
@@ -134,7 +129,7 @@ class RollingRestartTest {
         background.stream().collect(Collectors.groupingBy(Sent::status, Collectors.counting())));
 
     // Throughput is back: a burst sent after the last node returned is delivered promptly.
-    awaitReady();
+    node.awaitReady(READY_BOUND);
     long burstStarted = System.nanoTime();
     List<Sent> burst =
         traffic.sendAll(
@@ -157,9 +152,7 @@ class RollingRestartTest {
         .isLessThanOrEqualTo(possibleDuplicates);
 
     // Fail-over between nodes is the connection actors' business: the engine never restarted.
-    assertThat(node.app().system()).isSameAs(system);
-    assertThat(system.startTime()).isEqualTo(systemStartTime);
-    assertThat(system.getWhenTerminated().toCompletableFuture().isDone()).isFalse();
+    assertThat(traffic.restarts()).as("signs that the engine restarted").isEmpty();
     assertThat(readyStatus()).isEqualTo(200);
   }
 
@@ -176,7 +169,7 @@ class RollingRestartTest {
     long started = System.nanoTime();
     cluster.awaitWhole(WHOLE_BOUND);
     long whole = System.nanoTime();
-    awaitReady();
+    node.awaitReady(READY_BOUND);
     long ready = System.nanoTime();
     List<Sent> during = traffic.sent().subList(sentBefore, traffic.sent().size());
     log(
@@ -236,13 +229,6 @@ class RollingRestartTest {
 
   private long accepted() {
     return traffic.sent().stream().filter(Sent::accepted).count();
-  }
-
-  private void awaitReady() {
-    await("readiness 200")
-        .atMost(READY_BOUND)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> readyStatus() == 200);
   }
 
   private int readyStatus() {

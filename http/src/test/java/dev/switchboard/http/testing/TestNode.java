@@ -76,22 +76,20 @@ public final class TestNode implements AutoCloseable {
 
   private static TestNode awaitReady(TestNode node) {
     try {
-      org.awaitility.Awaitility.await("node ready")
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  node.send(
-                              HttpRequest.newBuilder(node.uri("/health/ready"))
-                                  .timeout(Duration.ofSeconds(10))
-                                  .GET()
-                                  .build())
-                          .status()
-                      == 200);
+      node.awaitReady(Duration.ofSeconds(60));
       return node;
     } catch (RuntimeException e) {
       node.close();
       throw e;
     }
+  }
+
+  /** Waits until {@code /health/ready} answers 200: every broker connection is up. */
+  public void awaitReady(Duration bound) {
+    org.awaitility.Awaitility.await("node ready")
+        .atMost(bound)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> HealthWatch.probe(this, "/health/ready").status() == 200);
   }
 
   private static TestNode startWith(String amqpUri, Path dataDir, Map<String, Object> overrides) {
