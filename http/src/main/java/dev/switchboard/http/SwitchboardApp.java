@@ -81,7 +81,11 @@ public final class SwitchboardApp implements AutoCloseable {
                       Clock.systemUTC());
               ApiRoutes routes =
                   new ApiRoutes(
-                      keys, messages, new HealthRoutes(engine.health()), new MetricsRoutes(meters));
+                      keys,
+                      messages,
+                      new HealthRoutes(engine.health()),
+                      new MetricsRoutes(meters),
+                      meters);
               HttpServer.start(ctx.getSystem(), routes.routes(), http)
                   .whenComplete(
                       (binding, error) -> {

@@ -1,6 +1,7 @@
 package dev.switchboard.http.api;
 
 import dev.switchboard.http.auth.ApiKeys;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -11,27 +12,29 @@ import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every route of the server, behind the handlers that turn every rejection and failure into the
  * error body of API.md: a client never sees a default error page or a stack trace.
  */
 public final class ApiRoutes extends AllDirectives {
-  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
-
   private final ApiKeys keys;
   private final MessageRoutes messages;
   private final HealthRoutes health;
   private final MetricsRoutes metrics;
+  private final UnexpectedErrors unexpected;
 
   public ApiRoutes(
-      ApiKeys keys, MessageRoutes messages, HealthRoutes health, MetricsRoutes metrics) {
+      ApiKeys keys,
+      MessageRoutes messages,
+      HealthRoutes health,
+      MetricsRoutes metrics,
+      MeterRegistry meters) {
     this.keys = keys;
     this.messages = messages;
     this.health = health;
     this.metrics = metrics;
+    this.unexpected = new UnexpectedErrors(meters);
   }
 
   public Route routes() {
@@ -80,16 +83,7 @@ public final class ApiRoutes extends AllDirectives {
                         "payload_too_large",
                         "the body is larger than " + e.limit() + " bytes",
                         null)))
-        .matchAny(
-            e -> {
-              LOG.error("unexpected failure handling a request", e);
-              return complete(
-                  ApiError.of(
-                      StatusCodes.INTERNAL_SERVER_ERROR,
-                      "internal_error",
-                      "an unexpected error occurred; it has been logged",
-                      null));
-            })
+        .matchAny(e -> complete(unexpected.handle(e)))
         .build();
   }
 
