@@ -66,6 +66,9 @@ class ChannelIsolationTest {
       assertThat(s.status()).as("sms #%d: %s", i, s.body()).isEqualTo(202);
     }
 
+    // Measured from here: a broker hiccup while the node started (a fresh quorum queue can refuse
+    // the first consume) is not what this test is about.
+    JsonNode smsBefore = component("broker.sms");
     int closed = SharedBroker.closeConnections(SharedBroker.vhostOf(amqpUri), "-sandbox");
     Sent sms = traffic.send("sms", Sent.NORMAL, "unaffected", null);
 
@@ -78,8 +81,9 @@ class ChannelIsolationTest {
                 component("broker.sandbox").path("reconnects").asLong() >= 2
                     && readiness().status() == 200);
     JsonNode smsBroker = component("broker.sms");
-    assertThat(smsBroker.path("reconnects").asLong()).isZero();
-    assertThat(smsBroker.path("lastError").isNull()).isTrue();
+    assertThat(smsBroker.path("reconnects").asLong())
+        .isEqualTo(smsBefore.path("reconnects").asLong());
+    assertThat(smsBroker.path("lastError")).isEqualTo(smsBefore.path("lastError"));
     String smsId = sms.id();
     Sent back = traffic.send(Sent.NORMAL, "back");
     assertThat(back.status()).as(back.body()).isEqualTo(202);
