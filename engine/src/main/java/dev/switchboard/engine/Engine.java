@@ -15,14 +15,17 @@ import dev.switchboard.engine.delivery.MessageGateway;
 import dev.switchboard.engine.health.ClusterHealth;
 import dev.switchboard.engine.health.HealthRegistry;
 import dev.switchboard.engine.persistence.JournalProbe;
+import dev.switchboard.engine.provider.DeliveryReceipt;
+import dev.switchboard.engine.provider.InboundMessage;
+import dev.switchboard.engine.provider.ProviderEvents;
 import dev.switchboard.engine.provider.ProviderRegistry;
-import dev.switchboard.engine.provider.ReceiptSink;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -59,11 +62,24 @@ public final class Engine {
     }
 
     ClusterSharding sharding = ClusterSharding.get(system);
-    ReceiptSink receipts =
-        receipt ->
+    ProviderEvents receipts =
+        new ProviderEvents() {
+          @Override
+          public CompletionStage<Void> receipt(DeliveryReceipt receipt) {
             sharding
                 .entityRefFor(MessageEntity.TYPE_KEY, receipt.messageId())
                 .tell(new MessageEntity.RecordReceipt(receipt));
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletionStage<Void> inbound(InboundMessage message) {
+            return CompletableFuture.failedFuture(new IllegalStateException("no inbound yet"));
+          }
+
+          @Override
+          public void sessionLost(String cause) {}
+        };
     ProviderRegistry providers = ProviderRegistry.create(system, settings.channels(), receipts);
     CoordinatedShutdown.get(system)
         .addTask(

@@ -1,9 +1,10 @@
 package dev.switchboard.channels.sandbox;
 
 import dev.switchboard.engine.message.OutboundMessage;
-import dev.switchboard.engine.provider.ChannelProvider;
 import dev.switchboard.engine.provider.DeliveryReceipt;
-import dev.switchboard.engine.provider.ReceiptSink;
+import dev.switchboard.engine.provider.ProviderAdapter;
+import dev.switchboard.engine.provider.ProviderEvents;
+import dev.switchboard.engine.provider.ProviderSession;
 import dev.switchboard.engine.provider.SendOutcome;
 import java.time.Clock;
 import java.util.UUID;
@@ -17,7 +18,7 @@ import scala.concurrent.ExecutionContextExecutor;
  * {@code 0002} fail transiently on the first two attempts and then succeed; every other message is
  * sent after the configured latency and reported delivered after the receipt delay.
  */
-public final class SandboxProvider implements ChannelProvider {
+public final class SandboxProvider implements ProviderAdapter {
   static final String PERMANENT_FAILURE_SUFFIX = "0001";
   static final String TRANSIENT_FAILURE_SUFFIX = "0002";
   static final int TRANSIENT_FAILURES = 2;
@@ -25,24 +26,39 @@ public final class SandboxProvider implements ChannelProvider {
   private final SandboxSettings settings;
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
-  private final ReceiptSink receipts;
   private final Clock clock;
 
   public SandboxProvider(
       SandboxSettings settings,
       Scheduler scheduler,
       ExecutionContextExecutor executor,
-      ReceiptSink receipts,
       Clock clock) {
     this.settings = settings;
     this.scheduler = scheduler;
     this.executor = executor;
-    this.receipts = receipts;
     this.clock = clock;
   }
 
   @Override
-  public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
+  public String peer() {
+    return "sandbox";
+  }
+
+  @Override
+  public ProviderSession open(ProviderEvents events) {
+    return new ProviderSession() {
+      @Override
+      public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
+        return SandboxProvider.this.send(message, attempt, events);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private CompletionStage<SendOutcome> send(
+      OutboundMessage message, int attempt, ProviderEvents events) {
     if (settings.ledger()) {
       SandboxLedger.recordAttempt(message.id());
     }
@@ -54,10 +70,12 @@ public final class SandboxProvider implements ChannelProvider {
       scheduler.scheduleOnce(
           settings.latency().plus(settings.receiptDelay()),
           () ->
-              receipts.report(
+              events.receipt(
                   new DeliveryReceipt(
-                      message.id(),
+                      message.channel(),
+                      "sandbox",
                       sent.providerMessageId(),
+                      message.id(),
                       DeliveryReceipt.Outcome.DELIVERED,
                       null,
                       clock.instant())),

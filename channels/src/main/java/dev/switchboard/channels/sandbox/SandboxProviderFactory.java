@@ -1,6 +1,6 @@
 package dev.switchboard.channels.sandbox;
 
-import dev.switchboard.engine.provider.ChannelProvider;
+import dev.switchboard.engine.provider.ProviderAdapter;
 import dev.switchboard.engine.provider.ProviderContext;
 import dev.switchboard.engine.provider.ProviderFactory;
 import java.time.Clock;
@@ -13,12 +13,11 @@ public final class SandboxProviderFactory implements ProviderFactory {
   }
 
   @Override
-  public ChannelProvider create(ProviderContext context) {
+  public ProviderAdapter create(ProviderContext context) {
     return new SandboxProvider(
         SandboxSettings.create(context.config(), context.system().settings().config()),
         context.system().scheduler(),
         context.system().executionContext(),
-        context.receipts(),
         Clock.systemUTC());
   }
 }

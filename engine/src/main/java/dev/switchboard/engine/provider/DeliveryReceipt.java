@@ -4,12 +4,22 @@ import dev.switchboard.engine.CborSerializable;
 import java.time.Instant;
 
 /**
- * A provider's final word on a message it took: delivered to the handset, or not.
+ * A provider's final word on a message it took: delivered to the handset, or not. Travels through
+ * the channel's receipts queue, where it is matched to its message.
  *
- * @param errorCode null when delivered
+ * @param provider the instance that took the message (the receipt index is per instance)
+ * @param providerMessageId the id the provider gave the message (or one of its parts)
+ * @param messageId our id, when the provider knows it (null for most: found through the index)
+ * @param errorCode the provider's code when not delivered; null when delivered
  */
 public record DeliveryReceipt(
-    String messageId, String providerMessageId, Outcome outcome, String errorCode, Instant at)
+    String channel,
+    String provider,
+    String providerMessageId,
+    String messageId,
+    Outcome outcome,
+    String errorCode,
+    Instant at)
     implements CborSerializable {
 
   public enum Outcome {

@@ -1,14 +1,17 @@
 package dev.switchboard.engine.provider;
 
 import com.typesafe.config.Config;
+import dev.switchboard.engine.message.ChannelKind;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * What the engine gives a provider when it creates it.
+ * What the engine gives a provider adapter when it creates it.
  *
- * @param channel the channel name the provider serves ({@code sms}, {@code sandbox}, ...)
- * @param config the channel's block of {@code switchboard.engine.channels}
+ * @param name the provider instance's name, unique on the node ({@code smpp}, {@code smpp-2}, ...);
+ *     it names the instance in health, metrics and the receipt index
+ * @param channel the channel the instance serves ({@code sms}, {@code sandbox}, ...)
+ * @param config the instance's block of settings, over its type's defaults
  * @param system for the scheduler and the provider's own dispatchers
  */
 public record ProviderContext(
-    String channel, Config config, ActorSystem<?> system, ReceiptSink receipts) {}
+    String name, String channel, ChannelKind kind, Config config, ActorSystem<?> system) {}

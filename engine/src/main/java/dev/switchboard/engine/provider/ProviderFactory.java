@@ -1,12 +1,13 @@
 package dev.switchboard.engine.provider;
 
 /**
- * Creates the providers of one type; registered in {@code
- * META-INF/services/dev.switchboard.engine.provider.ProviderFactory}. A channel's configuration
- * names its provider by {@link #type()}.
+ * Creates the provider adapters of one type; registered in {@code
+ * META-INF/services/dev.switchboard.engine.provider.ProviderFactory}. A provider instance's
+ * configuration names its factory by {@link #type()}.
  */
 public interface ProviderFactory {
   String type();
 
-  ChannelProvider create(ProviderContext context);
+  /** Reads the instance's settings (failing loudly on bad ones); opens nothing yet. */
+  ProviderAdapter create(ProviderContext context);
 }

@@ -20,7 +20,7 @@ public final class ProviderRegistry implements AutoCloseable {
 
   /** Creates one provider per channel from the factories found on the class path. */
   public static ProviderRegistry create(
-      ActorSystem<?> system, List<ChannelSettings> channels, ReceiptSink receipts) {
+      ActorSystem<?> system, List<ChannelSettings> channels, ProviderEvents events) {
     Map<String, ProviderFactory> factories =
         ServiceLoader.load(ProviderFactory.class).stream()
             .map(ServiceLoader.Provider::get)
@@ -38,9 +38,29 @@ public final class ProviderRegistry implements AutoCloseable {
                 + factories.keySet()
                 + " are on the class path");
       }
-      providers.put(
-          channel.name(),
-          factory.create(new ProviderContext(channel.name(), channel.config(), system, receipts)));
+      ProviderAdapter adapter =
+          factory.create(
+              new ProviderContext(
+                  channel.provider(), channel.name(), channel.kind(), channel.config(), system));
+      try {
+        ProviderSession session = adapter.open(events);
+        providers.put(
+            channel.name(),
+            new ChannelProvider() {
+              @Override
+              public java.util.concurrent.CompletionStage<SendOutcome> send(
+                  dev.switchboard.engine.message.OutboundMessage message, int attempt) {
+                return session.send(message, attempt);
+              }
+
+              @Override
+              public void close() {
+                session.close();
+              }
+            });
+      } catch (Exception e) {
+        throw new IllegalStateException("provider " + channel.provider() + " did not open", e);
+      }
     }
     return new ProviderRegistry(Map.copyOf(providers));
   }

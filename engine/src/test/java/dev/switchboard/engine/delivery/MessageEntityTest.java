@@ -253,7 +253,13 @@ class MessageEntityTest {
         entity.runCommand(
             new RecordReceipt(
                 new DeliveryReceipt(
-                    id, "prov-2", DeliveryReceipt.Outcome.DELIVERED, null, Instant.now())));
+                    "sandbox",
+                    "sandbox",
+                    "prov-2",
+                    id,
+                    DeliveryReceipt.Outcome.DELIVERED,
+                    null,
+                    Instant.now())));
 
     assertThat(result.events()).hasSize(1);
     assertThat(result.eventOfType(ReceiptRecorded.class).outcome())
@@ -280,7 +286,13 @@ class MessageEntityTest {
         entity.runCommand(
             new RecordReceipt(
                 new DeliveryReceipt(
-                    id, "prov-3", DeliveryReceipt.Outcome.DELIVERED, null, Instant.now())));
+                    "sandbox",
+                    "sandbox",
+                    "prov-3",
+                    id,
+                    DeliveryReceipt.Outcome.DELIVERED,
+                    null,
+                    Instant.now())));
     assertThat(early.hasNoEvents()).isTrue();
     assertThat(read().status()).isEqualTo(MessageStatus.SENDING);
 
@@ -303,7 +315,13 @@ class MessageEntityTest {
     entity.runCommand(
         new RecordReceipt(
             new DeliveryReceipt(
-                id, "prov-4", DeliveryReceipt.Outcome.DELIVERED, null, Instant.now())));
+                "sandbox",
+                "sandbox",
+                "prov-4",
+                id,
+                DeliveryReceipt.Outcome.DELIVERED,
+                null,
+                Instant.now())));
     TestProbe<JobDone> redelivery = testKit.createTestProbe();
 
     CommandResult<Command, Event, MessageState> result =
