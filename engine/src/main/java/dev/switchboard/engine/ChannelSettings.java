@@ -1,37 +1,109 @@
 package dev.switchboard.engine;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
 import dev.switchboard.engine.message.ChannelKind;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * One enabled channel: its name (which fixes its {@link ChannelKind} rules), the provider type that
- * serves it, and the provider's own block of settings.
+ * One enabled channel: its name (which fixes its {@link ChannelKind} rules) and the provider
+ * instances that serve it, in the order they are tried.
  */
-public record ChannelSettings(String name, ChannelKind kind, String provider, Config config) {
+public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstance> providers) {
 
-  /** Reads every channel under {@code switchboard.engine.channels}, in name order. */
-  public static List<ChannelSettings> all(Config channels) {
+  /**
+   * One provider instance: a unique name (health, metrics, the receipt index), its type (the
+   * factory that makes it) and its own block of settings.
+   */
+  public record ProviderInstance(String name, String type, Config config) {}
+
+  /**
+   * Reads every channel under {@code switchboard.engine.channels}, in name order; a non-empty
+   * {@code smppUri} (from {@code SWITCHBOARD_SMPP_URI}) puts an SMPP instance first on {@code sms},
+   * enabling that channel if it was not.
+   */
+  public static List<ChannelSettings> all(Config channels, String smppUri) {
+    Config all = channels;
+    if (!smppUri.isBlank()) {
+      all = withSmpp(channels, smppUri);
+    }
     List<ChannelSettings> result = new ArrayList<>();
-    channels.root().keySet().stream()
-        .sorted()
-        .forEach(
-            name -> {
-              Config block = channels.getConfig(name);
-              ChannelKind kind =
-                  ChannelKind.fromWireName(name)
-                      .orElseThrow(
-                          () ->
-                              new IllegalArgumentException(
-                                  "switchboard.engine.channels."
-                                      + name
-                                      + ": a channel is one of sms, messenger, twitter, sandbox"));
-              result.add(new ChannelSettings(name, kind, block.getString("provider"), block));
-            });
+    Set<String> names = new HashSet<>();
+    for (String name : all.root().keySet().stream().sorted().toList()) {
+      Config block = all.getConfig(name);
+      ChannelKind kind =
+          ChannelKind.fromWireName(name)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "switchboard.engine.channels."
+                              + name
+                              + ": a channel is one of sms, messenger, twitter, sandbox"));
+      List<ProviderInstance> providers = instances(name, block);
+      for (ProviderInstance p : providers) {
+        if (!names.add(p.name())) {
+          throw new IllegalArgumentException(
+              "switchboard.engine.channels: two provider instances are named '"
+                  + p.name()
+                  + "'; give each a unique name");
+        }
+      }
+      result.add(new ChannelSettings(name, kind, providers));
+    }
     if (result.isEmpty()) {
       throw new IllegalArgumentException("switchboard.engine.channels enables no channel");
     }
     return List.copyOf(result);
+  }
+
+  // Either `provider = <type>` (one instance, its settings beside it) or `providers = [{...}]`.
+  private static List<ProviderInstance> instances(String channel, Config block) {
+    if (block.hasPath("providers")) {
+      List<ProviderInstance> list = new ArrayList<>();
+      for (Config instance : block.getConfigList("providers")) {
+        String type = instance.getString("type");
+        String name =
+            instance.hasPath("name") ? instance.getString("name") : defaultName(channel, type);
+        list.add(new ProviderInstance(name, type, instance));
+      }
+      if (list.isEmpty()) {
+        throw new IllegalArgumentException(
+            "switchboard.engine.channels." + channel + ".providers is empty");
+      }
+      return List.copyOf(list);
+    }
+    if (!block.hasPath("provider")) {
+      throw new IllegalArgumentException(
+          "switchboard.engine.channels." + channel + " names no provider (provider or providers)");
+    }
+    String type = block.getString("provider");
+    return List.of(new ProviderInstance(defaultName(channel, type), type, block));
+  }
+
+  private static String defaultName(String channel, String type) {
+    return channel.equals(type) ? type : channel + "." + type;
+  }
+
+  private static Config withSmpp(Config channels, String uri) {
+    Map<String, Object> smpp = Map.of("type", "smpp", "name", "smpp", "uri", uri);
+    List<Object> providers = new ArrayList<>();
+    providers.add(smpp);
+    if (channels.hasPath("sms")) {
+      Config sms = channels.getConfig("sms");
+      for (ProviderInstance i : instances("sms", sms)) {
+        Map<String, Object> existing = new java.util.HashMap<>(i.config().root().unwrapped());
+        existing.put("type", i.type());
+        existing.put("name", i.name());
+        providers.add(existing);
+      }
+    }
+    Config sms =
+        ConfigFactory.empty().withValue("providers", ConfigValueFactory.fromIterable(providers));
+    return channels.withoutPath("sms").withValue("sms", sms.root());
   }
 }

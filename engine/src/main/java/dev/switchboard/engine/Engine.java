@@ -7,6 +7,7 @@ import dev.switchboard.engine.broker.ChannelBrokerHealth;
 import dev.switchboard.engine.broker.ChannelPublisher;
 import dev.switchboard.engine.broker.ChannelSupervisor;
 import dev.switchboard.engine.broker.JobHandler;
+import dev.switchboard.engine.broker.QueueWork;
 import dev.switchboard.engine.broker.SiteSelector;
 import dev.switchboard.engine.broker.Topology;
 import dev.switchboard.engine.delivery.DeliveryMetrics;
@@ -14,18 +15,23 @@ import dev.switchboard.engine.delivery.MessageEntity;
 import dev.switchboard.engine.delivery.MessageGateway;
 import dev.switchboard.engine.health.ClusterHealth;
 import dev.switchboard.engine.health.HealthRegistry;
+import dev.switchboard.engine.inbound.DurableEvents;
+import dev.switchboard.engine.inbound.InboundWork;
 import dev.switchboard.engine.persistence.JournalProbe;
-import dev.switchboard.engine.provider.DeliveryReceipt;
-import dev.switchboard.engine.provider.InboundMessage;
-import dev.switchboard.engine.provider.ProviderEvents;
+import dev.switchboard.engine.persistence.SqlStore;
+import dev.switchboard.engine.provider.ChannelRoute;
 import dev.switchboard.engine.provider.ProviderRegistry;
+import dev.switchboard.engine.receipt.ReceiptIndex;
+import dev.switchboard.engine.receipt.ReceiptWork;
+import dev.switchboard.engine.webhook.CustomerEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -38,8 +44,8 @@ import org.apache.pekko.cluster.typed.Join;
 
 /**
  * Wires the engine into an actor system: joins the cluster, starts sharding of message entities,
- * creates the channel providers, and spawns one broker supervisor per channel. It only wires; the
- * work is done by the pieces it starts.
+ * spawns one broker supervisor per channel (consuming its outbound, receipts and inbound queues)
+ * and one runtime per provider instance. It only wires; the work is done by the pieces it starts.
  */
 public final class Engine {
   private final EngineSettings settings;
@@ -52,7 +58,14 @@ public final class Engine {
     this.health = health;
   }
 
-  public static Engine start(ActorContext<?> ctx, EngineSettings settings, MeterRegistry meters) {
+  public static Engine start(ActorContext<?> ctx, EngineSettings settings, MeterRegistry meters)
+      throws java.sql.SQLException {
+    return start(ctx, settings, meters, CustomerEvents.NONE);
+  }
+
+  public static Engine start(
+      ActorContext<?> ctx, EngineSettings settings, MeterRegistry meters, CustomerEvents events)
+      throws java.sql.SQLException {
     ActorSystem<?> system = ctx.getSystem();
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.get(system);
@@ -60,58 +73,47 @@ public final class Engine {
       // A single node is a cluster of one: join ourselves at once.
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-
-    ClusterSharding sharding = ClusterSharding.get(system);
-    ProviderEvents receipts =
-        new ProviderEvents() {
-          @Override
-          public CompletionStage<Void> receipt(DeliveryReceipt receipt) {
-            sharding
-                .entityRefFor(MessageEntity.TYPE_KEY, receipt.messageId())
-                .tell(new MessageEntity.RecordReceipt(receipt));
-            return CompletableFuture.completedFuture(null);
-          }
-
-          @Override
-          public CompletionStage<Void> inbound(InboundMessage message) {
-            return CompletableFuture.failedFuture(new IllegalStateException("no inbound yet"));
-          }
-
-          @Override
-          public void sessionLost(String cause) {}
-        };
-    ProviderRegistry providers = ProviderRegistry.create(system, settings.channels(), receipts);
+    Executor blocking = BlockingDispatcher.executor(system, settings.broker());
+    SqlStore sql = SqlStore.open(settings.db(), settings.db().poolSize(), blocking);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-            "close-providers",
+            "close-sql-store",
             () -> {
-              providers.close();
+              sql.close();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
-    MessageEntity.Dependencies deps =
-        new MessageEntity.Dependencies(
-            providers, settings.delivery(), new DeliveryMetrics(meters), clock);
-    sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
+    ReceiptIndex index = ReceiptIndex.create(sql, clock);
 
+    ClusterSharding sharding = ClusterSharding.get(system);
     HealthRegistry health = new HealthRegistry();
+    // The consumers' gates read the providers' state, and the providers publish through the
+    // channels' publishers: the registry is filled in once both exist.
+    AtomicReference<ProviderRegistry> providers = new AtomicReference<>();
     BrokerConnector connector = new BrokerConnector(settings.broker());
     Map<String, MessageGateway.ChannelRoute> routes = new LinkedHashMap<>();
+    Map<String, ActorRef<ChannelPublisher.Command>> publishers = new LinkedHashMap<>();
+    ReceiptWork receipts =
+        new ReceiptWork(
+            sharding,
+            index,
+            settings.providers().receiptCorrelationWindow(),
+            settings.delivery().askTimeout(),
+            system.executionContext(),
+            meters);
+    InboundWork inbound = new InboundWork(events);
     for (ChannelSettings channel : settings.channels()) {
       ChannelBrokerHealth brokerHealth =
           ChannelBrokerHealth.create(
               channel.name(), SiteSelector.create(settings.broker(), clock), clock);
       health.register(brokerHealth);
       BrokerMetrics.register(meters, channel.name(), brokerHealth);
-      JobHandler handler =
-          (message, redelivered) ->
-              Continuations.on(
-                  sharding
-                      .entityRefFor(MessageEntity.TYPE_KEY, message.id())
-                      .<MessageEntity.JobDone>ask(
-                          replyTo -> new MessageEntity.Deliver(message, redelivered, replyTo),
-                          settings.delivery().jobTimeout()),
-                  system.executionContext());
+      List<QueueWork<?>> works =
+          List.of(
+              QueueWork.outbound(
+                  jobs(sharding, settings, system), () -> canSend(providers.get(), channel.name())),
+              receipts,
+              inbound);
       ActorRef<ChannelPublisher.Command> supervisor =
           ctx.spawn(
               ChannelSupervisor.create(
@@ -120,16 +122,37 @@ public final class Engine {
                       settings.broker(),
                       connector,
                       brokerHealth,
-                      handler,
+                      works,
                       meters)),
               "channel-" + channel.name());
       routes.put(
           channel.name(), new MessageGateway.ChannelRoute(supervisor, brokerHealth.publisher()));
+      publishers.put(channel.name(), supervisor);
     }
 
-    JournalProbe journal =
-        new JournalProbe(
-            settings.db(), BlockingDispatcher.executor(system, settings.broker()), clock);
+    providers.set(
+        ProviderRegistry.start(
+            ctx,
+            settings.channels(),
+            new ProviderRegistry.Wiring(
+                settings.providers(),
+                new DurableEvents(
+                    Map.copyOf(publishers),
+                    settings.delivery().publishTimeout(),
+                    system.scheduler(),
+                    system.executionContext()),
+                index,
+                health,
+                meters,
+                clock,
+                blocking,
+                settings.delivery().providerTimeout())));
+    MessageEntity.Dependencies deps =
+        new MessageEntity.Dependencies(
+            providers.get(), settings.delivery(), new DeliveryMetrics(meters), events, clock);
+    sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
+
+    JournalProbe journal = new JournalProbe(settings.db(), blocking, clock);
     health.register(journal);
     journal.probe();
     system
@@ -145,6 +168,32 @@ public final class Engine {
         new MessageGateway(
             sharding, system.scheduler(), system.executionContext(), settings.delivery(), routes);
     return new Engine(settings, gateway, health);
+  }
+
+  // A job goes to its message's entity; the consumer acks it when the entity is done with it, and
+  // hands it back when no provider could take it.
+  private static JobHandler jobs(
+      ClusterSharding sharding, EngineSettings settings, ActorSystem<?> system) {
+    return (message, redelivered) ->
+        Continuations.on(
+                sharding
+                    .entityRefFor(MessageEntity.TYPE_KEY, message.id())
+                    .<MessageEntity.JobDone>ask(
+                        replyTo -> new MessageEntity.Deliver(message, redelivered, replyTo),
+                        settings.delivery().jobTimeout()),
+                system.executionContext())
+            .thenApply(
+                done -> {
+                  if (done.handedBack()) {
+                    throw new IllegalStateException("no provider could take it now");
+                  }
+                  return done;
+                });
+  }
+
+  // A channel this node serves through no provider keeps consuming: its jobs fail at once.
+  private static boolean canSend(ProviderRegistry providers, String channel) {
+    return providers == null || providers.route(channel).map(ChannelRoute::available).orElse(true);
   }
 
   public MessageGateway gateway() {

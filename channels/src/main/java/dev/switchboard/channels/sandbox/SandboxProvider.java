@@ -45,6 +45,11 @@ public final class SandboxProvider implements ProviderAdapter {
   }
 
   @Override
+  public boolean receiptsNameOurIds() {
+    return true;
+  }
+
+  @Override
   public ProviderSession open(ProviderEvents events) {
     return new ProviderSession() {
       @Override

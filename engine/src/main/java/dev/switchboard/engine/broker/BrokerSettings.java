@@ -25,6 +25,7 @@ public record BrokerSettings(
     Duration failbackAfter,
     Duration failbackCheckInterval,
     Duration queueSampleInterval,
+    Duration gateCheckInterval,
     String blockingDispatcher) {
 
   public static BrokerSettings create(Config root) {
@@ -52,6 +53,7 @@ public record BrokerSettings(
         c.getDuration("failover.failback-after"),
         c.getDuration("failover.check-interval"),
         c.getDuration("queue-sample-interval"),
+        c.getDuration("gate-check-interval"),
         "switchboard.broker.blocking-dispatcher");
   }
 

@@ -5,8 +5,9 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import dev.switchboard.engine.message.OutboundMessage;
 import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -18,12 +19,14 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * Owns one channel's consuming connection to one site (there is one consumer per site, so whatever
- * is left on a site is drained when it is reachable): consumes with manual acks and a bounded
- * prefetch, hands each message to the {@link JobHandler}, and acks only when the handler completed
- * (the entity took durable responsibility). Messages that cannot be decoded are rejected to the
- * dead-letter exchange at once; handler failures are handed back to the broker, whose delivery
- * limit dead-letters a message that fails every time. A lost connection fails the actor; its
- * supervisor restarts it.
+ * is left on a site is drained when it is reachable): on one AMQP channel it consumes each of the
+ * channel's queues it is given ({@link QueueWork}: outbound jobs, receipts, inbound messages) with
+ * manual acks and a bounded prefetch per queue, hands each message to its work, and acks only when
+ * the work completed (the entity took durable responsibility). Messages that cannot be decoded are
+ * rejected to the dead-letter exchange at once; failures are handed back to the broker, whose
+ * delivery limit dead-letters a message that fails every time. A work whose gate closes (its
+ * providers are down) stops being consumed, so its jobs wait in the broker. A lost connection fails
+ * the actor; its supervisor restarts it.
  */
 public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Command> {
 
@@ -34,12 +37,12 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   private record ConnectFailed(Object incarnation, Throwable cause) implements Command {}
 
-  private record Delivered(Object incarnation, long tag, boolean redelivered, byte[] body)
+  private record Delivered(Object incarnation, int work, long tag, boolean redelivered, byte[] body)
       implements Command {}
 
   private record JobFinished(Object incarnation, Job job, Throwable failure) implements Command {}
 
-  private record Job(long tag, boolean redelivered, OutboundMessage message) {}
+  private record Job(int work, long tag, boolean redelivered, Object value, String lane) {}
 
   private record ConnectionLost(Object incarnation, String cause) implements Command {}
 
@@ -47,17 +50,24 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     INSTANCE
   }
 
+  private enum CheckGates implements Command {
+    INSTANCE
+  }
+
   private final Topology topology;
   private final Site site;
   private final BrokerSettings settings;
-  private final JobHandler handler;
+  private final List<QueueWork<?>> works;
   private final ConsumerMetrics metrics;
   private final BrokerLink link;
   // Identifies this instance's connection: deliveries and results from an earlier one are stale.
   private final Object incarnation = new Object();
-  // Messages to one recipient reach the provider in the order the queue holds them.
+  // The broker's consumer tag of each work while it is consumed; null while it is not.
+  private final String[] consumerTags;
+  // Jobs of one lane (a recipient) reach the provider in the order the queue holds them.
   private final RecipientLanes<Job> lanes = new RecipientLanes<>();
 
+  /** A consumer of the outbound queue alone, always open. */
   public static Behavior<Command> create(
       Topology topology,
       Site site,
@@ -66,14 +76,34 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       ConnectionHealth health,
       JobHandler handler,
       ConsumerMetrics metrics) {
+    return create(
+        topology,
+        site,
+        settings,
+        connector,
+        health,
+        List.of(QueueWork.outbound(handler, () -> true)),
+        metrics);
+  }
+
+  public static Behavior<Command> create(
+      Topology topology,
+      Site site,
+      BrokerSettings settings,
+      BrokerConnector connector,
+      ConnectionHealth health,
+      List<QueueWork<?>> works,
+      ConsumerMetrics metrics) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   timers.startTimerWithFixedDelay(
                       SampleQueue.INSTANCE, settings.queueSampleInterval());
+                  timers.startTimerWithFixedDelay(
+                      CheckGates.INSTANCE, settings.gateCheckInterval());
                   return new ChannelConsumer(
-                      ctx, topology, site, settings, connector, health, handler, metrics);
+                      ctx, topology, site, settings, connector, health, works, metrics);
                 }));
   }
 
@@ -84,13 +114,14 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       BrokerSettings settings,
       BrokerConnector connector,
       ConnectionHealth health,
-      JobHandler handler,
+      List<QueueWork<?>> works,
       ConsumerMetrics metrics) {
     super(ctx);
     this.topology = topology;
     this.site = site;
     this.settings = settings;
-    this.handler = handler;
+    this.works = List.copyOf(works);
+    this.consumerTags = new String[works.size()];
     this.metrics = metrics;
     this.link =
         new BrokerLink(
@@ -114,6 +145,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
                 connection -> {
                   Channel ch = connection.createChannel();
                   topology.declare(ch);
+                  // Per consumer: each queue of the channel has its own prefetch.
                   ch.basicQos(settings.prefetch());
                   return ch;
                 },
@@ -126,18 +158,21 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   private static final class Forwarder extends DefaultConsumer {
     private final ActorRef<Command> self;
     private final Object incarnation;
+    private final int work;
 
-    Forwarder(Channel channel, ActorRef<Command> self, Object incarnation) {
+    Forwarder(Channel channel, ActorRef<Command> self, Object incarnation, int work) {
       super(channel);
       this.self = self;
       this.incarnation = incarnation;
+      this.work = work;
     }
 
     @Override
     public void handleDelivery(
         String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
       self.tell(
-          new Delivered(incarnation, envelope.getDeliveryTag(), envelope.isRedeliver(), body));
+          new Delivered(
+              incarnation, work, envelope.getDeliveryTag(), envelope.isRedeliver(), body));
     }
 
     @Override
@@ -161,6 +196,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
         .onMessage(JobFinished.class, this::onJobFinished)
         .onMessage(ConnectionLost.class, this::onConnectionLost)
         .onMessage(SampleQueue.class, m -> onSampleQueue())
+        .onMessage(CheckGates.class, m -> onCheckGates())
         .onSignal(PreRestart.class, s -> onStopping())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -174,12 +210,59 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     link.adopt(connected.ready());
     // Subscribe only now: a delivery that came before the channel was ours would have nowhere to
     // be settled and would sit unacked for as long as the connection lives.
-    Channel channel = connected.ready().channel();
+    for (int i = 0; i < works.size(); i++) {
+      if (works.get(i).open()) {
+        subscribe(i);
+      }
+    }
+    return this;
+  }
+
+  private void subscribe(int work) {
+    Channel channel = link.channel();
+    String queue = topology.queue(works.get(work).flow());
     try {
-      channel.basicConsume(
-          topology.queue(), false, new Forwarder(channel, getContext().getSelf(), incarnation));
+      consumerTags[work] =
+          channel.basicConsume(
+              queue, false, new Forwarder(channel, getContext().getSelf(), incarnation, work));
     } catch (IOException | RuntimeException e) {
-      throw link.lost("could not consume " + topology.queue() + ": " + BrokerConnector.describe(e));
+      throw link.lost("could not consume " + queue + ": " + BrokerConnector.describe(e));
+    }
+  }
+
+  // Jobs already delivered are finished as usual; the broker keeps the rest until we resume.
+  private Behavior<Command> onCheckGates() {
+    Channel channel = link.channel();
+    if (channel == null) {
+      return this;
+    }
+    for (int i = 0; i < works.size(); i++) {
+      boolean open = works.get(i).open();
+      if (open && consumerTags[i] == null) {
+        getContext()
+            .getLog()
+            .info(
+                "consuming resumed: channel={} site={} queue={}",
+                topology.channel(),
+                site.name(),
+                topology.queue(works.get(i).flow()));
+        subscribe(i);
+      } else if (!open && consumerTags[i] != null) {
+        getContext()
+            .getLog()
+            .warn(
+                "consuming paused, no provider can take work: channel={} site={} queue={}",
+                topology.channel(),
+                site.name(),
+                topology.queue(works.get(i).flow()));
+        String tag = consumerTags[i];
+        consumerTags[i] = null;
+        try {
+          channel.basicCancel(tag);
+        } catch (IOException | RuntimeException e) {
+          throw link.lost("could not pause consuming: " + BrokerConnector.describe(e));
+        }
+      }
     }
     return this;
   }
@@ -196,35 +279,59 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     if (delivered.incarnation() != incarnation || channel == null) {
       return this;
     }
-    OutboundMessage message;
+    QueueWork<?> work = works.get(delivered.work());
+    Job job;
     try {
-      message = MessageCodec.decode(delivered.body());
+      job = decode(work, delivered);
     } catch (RuntimeException e) {
-      // Whatever cannot be read as a message is poison: never let it fail the consumer.
+      // Whatever cannot be read as a job is poison: never let it fail the consumer.
       getContext()
           .getLog()
           .warn(
               "poison message dead-lettered: channel={} queue={} cause={}",
               topology.channel(),
-              topology.queue(),
+              topology.queue(work.flow()),
               e.getMessage());
       metrics.deadLettered();
       settle(delivered.tag(), () -> channel.basicReject(delivered.tag(), false));
       return this;
     }
-    Job job = new Job(delivered.tag(), delivered.redelivered(), message);
-    if (lanes.admit(message.to(), job)) {
+    if (job.lane() == null || lanes.admit(job.lane(), job)) {
       start(job);
     }
     return this;
+  }
+
+  private static <J> Job decode(QueueWork<J> work, Delivered delivered) {
+    J value = work.decode(delivered.body());
+    String lane = work.lane(value);
+    return new Job(
+        delivered.work(),
+        delivered.tag(),
+        delivered.redelivered(),
+        value,
+        lane == null ? null : delivered.work() + ":" + lane);
   }
 
   private void start(Job job) {
     Object inc = incarnation;
     getContext()
         .pipeToSelf(
-            handler.handle(job.message(), job.redelivered()),
-            (ok, error) -> new JobFinished(inc, job, error));
+            handle(works.get(job.work()), job), (ok, error) -> new JobFinished(inc, job, error));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <J> java.util.concurrent.CompletionStage<?> handle(QueueWork<J> work, Job job) {
+    try {
+      return work.handle((J) job.value(), job.redelivered());
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <J> String describe(QueueWork<J> work, Job job) {
+    return work.describe((J) job.value());
   }
 
   private Behavior<Command> onJobFinished(JobFinished finished) {
@@ -233,22 +340,41 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       // Its channel is gone, and with it the delivery tag: the broker redelivers the message.
       return this;
     }
-    long tag = finished.job().tag();
-    if (finished.failure() == null) {
+    Job job = finished.job();
+    long tag = job.tag();
+    Throwable failure =
+        finished.failure() instanceof CompletionException && finished.failure().getCause() != null
+            ? finished.failure().getCause()
+            : finished.failure();
+    if (failure == null) {
       metrics.consumed();
       settle(tag, () -> channel.basicAck(tag, false));
+    } else if (failure instanceof QueueWork.Rejected) {
+      getContext()
+          .getLog()
+          .warn(
+              "job dead-lettered: channel={} queue={} id={} cause={}",
+              topology.channel(),
+              topology.queue(works.get(job.work()).flow()),
+              describe(works.get(job.work()), job),
+              failure.getMessage());
+      metrics.deadLettered();
+      settle(tag, () -> channel.basicReject(tag, false));
     } else {
       getContext()
           .getLog()
           .warn(
-              "job handed back to the broker: channel={} messageId={} cause={}",
+              "job handed back to the broker: channel={} queue={} id={} cause={}",
               topology.channel(),
-              finished.job().message().id(),
-              BrokerConnector.describe(finished.failure()));
+              topology.queue(works.get(job.work()).flow()),
+              describe(works.get(job.work()), job),
+              BrokerConnector.describe(failure));
       metrics.handedBack();
       settle(tag, () -> channel.basicNack(tag, false, true));
     }
-    lanes.finished(finished.job().message().to()).ifPresent(this::start);
+    if (job.lane() != null) {
+      lanes.finished(job.lane()).ifPresent(this::start);
+    }
     return this;
   }
 

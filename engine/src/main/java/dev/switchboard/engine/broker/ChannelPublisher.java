@@ -32,9 +32,18 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   /** What the publisher accepts. */
   public sealed interface Command {}
 
-  /** Publish one persistent message for this channel; the reply comes with the confirm. */
-  public record Publish(String messageId, byte[] body, ActorRef<PublishResult> replyTo)
-      implements Command {}
+  /**
+   * Publish one persistent message to this channel's queue of {@code flow}; the reply comes with
+   * the confirm.
+   */
+  public record Publish(
+      Topology.Flow flow, String messageId, byte[] body, ActorRef<PublishResult> replyTo)
+      implements Command {
+    /** An outbound job. */
+    public Publish(String messageId, byte[] body, ActorRef<PublishResult> replyTo) {
+      this(Topology.Flow.OUTBOUND, messageId, body, replyTo);
+    }
+  }
 
   private record Connected(BrokerLink.Ready ready, Object incarnation) implements Command {}
 
@@ -207,7 +216,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     long now = System.nanoTime();
     try {
       channel.basicPublish(
-          Topology.OUTBOUND_EXCHANGE, topology.routingKey(), false, props, publish.body());
+          publish.flow().exchange(), topology.routingKey(), false, props, publish.body());
       pending.put(
           seq, new Pending(publish.replyTo(), now, now + settings.confirmTimeout().toNanos()));
     } catch (Exception e) {

@@ -1,6 +1,7 @@
 package dev.switchboard.engine.broker;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -22,7 +23,7 @@ public final class ChannelSupervisor {
       BrokerSettings settings,
       BrokerConnector connector,
       ChannelBrokerHealth health,
-      JobHandler handler,
+      List<QueueWork<?>> works,
       MeterRegistry meters) {}
 
   public static Behavior<ChannelPublisher.Command> create(Setup setup) {
@@ -55,7 +56,7 @@ public final class ChannelSupervisor {
                         settings,
                         setup.connector(),
                         consumers.get(site.name()),
-                        setup.handler(),
+                        setup.works(),
                         new ConsumerMetrics(
                             setup.meters(), setup.topology().channel(), site.name())),
                     settings),

@@ -1,34 +1,49 @@
 package dev.switchboard.engine.broker;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.switchboard.engine.message.OutboundMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.switchboard.engine.provider.DeliveryReceipt;
+import dev.switchboard.engine.provider.InboundMessage;
 
-/**
- * The broker payload of an outbound message: JSON, so a dead-lettered message can be read by an
- * operator with any tool.
- */
+/** The broker payloads of a channel's three flows. */
 public final class MessageCodec {
-  public static final String CONTENT_TYPE = "application/json";
+  public static final String CONTENT_TYPE = JsonCodec.CONTENT_TYPE;
 
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper()
-          .registerModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  public static final JsonCodec<OutboundMessage> OUTBOUND =
+      new JsonCodec<>(
+          OutboundMessage.class,
+          m ->
+              m.id() != null
+                  && m.account() != null
+                  && m.channel() != null
+                  && m.to() != null
+                  && m.text() != null
+                  && m.createdAt() != null);
+
+  public static final JsonCodec<DeliveryReceipt> RECEIPT =
+      new JsonCodec<>(
+          DeliveryReceipt.class,
+          r ->
+              r.channel() != null
+                  && r.provider() != null
+                  && r.outcome() != null
+                  && r.at() != null
+                  && (r.messageId() != null || r.providerMessageId() != null));
+
+  public static final JsonCodec<InboundMessage> INBOUND =
+      new JsonCodec<>(
+          InboundMessage.class,
+          m ->
+              m.id() != null
+                  && m.account() != null
+                  && m.channel() != null
+                  && m.from() != null
+                  && m.text() != null
+                  && m.receivedAt() != null);
 
   private MessageCodec() {}
 
   public static byte[] encode(OutboundMessage message) {
-    try {
-      return MAPPER.writeValueAsBytes(message);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return OUTBOUND.encode(message);
   }
 
   /**
@@ -37,21 +52,6 @@ public final class MessageCodec {
    * @throws IllegalArgumentException when the bytes are not a complete message
    */
   public static OutboundMessage decode(byte[] body) {
-    OutboundMessage message;
-    try {
-      message = MAPPER.readValue(body, OutboundMessage.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a message: " + e.getMessage(), e);
-    }
-    if (message == null
-        || message.id() == null
-        || message.account() == null
-        || message.channel() == null
-        || message.to() == null
-        || message.text() == null
-        || message.createdAt() == null) {
-      throw new IllegalArgumentException("message lacks a required field");
-    }
-    return message;
+    return OUTBOUND.decode(body);
   }
 }

@@ -14,7 +14,33 @@ public record DeliverySettings(
     Duration publishTimeout,
     Duration retryAfter,
     Duration journalFailureMinBackoff,
-    Duration journalFailureMaxBackoff) {
+    Duration journalFailureMaxBackoff,
+    Duration idleTimeout) {
+
+  public DeliverySettings {
+    Duration allAttempts =
+        allAttempts(maxAttempts, providerTimeout, retryMinBackoff, retryMaxBackoff);
+    if (jobTimeout.compareTo(allAttempts) <= 0) {
+      throw new IllegalArgumentException(
+          "switchboard.engine.delivery.job-timeout ("
+              + jobTimeout.toMillis()
+              + " ms) must be longer than every attempt together can take ("
+              + allAttempts.toMillis()
+              + " ms: max-attempts x provider-timeout plus the longest backoffs); otherwise a job"
+              + " goes back to the broker while its message is still being sent");
+    }
+  }
+
+  /** The longest a message's attempts can take with these settings (backoffs at +20% jitter). */
+  static Duration allAttempts(
+      int maxAttempts, Duration providerTimeout, Duration min, Duration max) {
+    Duration total = providerTimeout.multipliedBy(maxAttempts);
+    for (int attempt = 1; attempt < maxAttempts; attempt++) {
+      long capped = Math.min(max.toMillis(), min.toMillis() << Math.min(attempt - 1, 20));
+      total = total.plusMillis((long) (capped * 1.2));
+    }
+    return total;
+  }
 
   public static DeliverySettings create(Config root) {
     Config c = root.getConfig("switchboard.engine.delivery");
@@ -28,7 +54,8 @@ public record DeliverySettings(
         c.getDuration("publish-timeout"),
         c.getDuration("retry-after"),
         c.getDuration("journal-failure-backoff.min"),
-        c.getDuration("journal-failure-backoff.max"));
+        c.getDuration("journal-failure-backoff.max"),
+        c.getDuration("idle-timeout"));
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.switchboard.engine.provider.ChannelProvider;
 import dev.switchboard.engine.provider.DeliveryReceipt;
 import dev.switchboard.engine.provider.ProviderRegistry;
 import dev.switchboard.engine.provider.SendOutcome;
+import dev.switchboard.engine.webhook.CustomerEvents;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -65,7 +68,15 @@ public final class MessageEntity
 
   public record Get(ActorRef<Lookup> replyTo) implements Command {}
 
-  public record RecordReceipt(DeliveryReceipt receipt) implements Command {}
+  /**
+   * A provider's receipt for this message; {@code replyTo} (may be null) is answered once it is
+   * recorded, or known to change nothing, so its broker message may then be acked.
+   */
+  public record RecordReceipt(DeliveryReceipt receipt, ActorRef<Done> replyTo) implements Command {
+    public RecordReceipt(DeliveryReceipt receipt) {
+      this(receipt, null);
+    }
+  }
 
   private record AttemptFinished(int attempt, SendOutcome outcome) implements Command {}
 
@@ -73,11 +84,23 @@ public final class MessageEntity
     INSTANCE
   }
 
+  private enum IdleCheck implements Command {
+    INSTANCE
+  }
+
   /** The message as it is now; {@code created} is false when it had been accepted before. */
   public record AcceptReply(MessageView view, boolean created) implements CborSerializable {}
 
-  /** The job is done: the message is sent, or terminal. */
-  public record JobDone(String messageId, MessageStatus status) implements CborSerializable {}
+  /**
+   * The job is done: the message is sent, or terminal; or, when {@code handedBack}, no provider
+   * could take it now and the job goes back to the broker untouched.
+   */
+  public record JobDone(String messageId, MessageStatus status, boolean handedBack)
+      implements CborSerializable {
+    public JobDone(String messageId, MessageStatus status) {
+      this(messageId, status, false);
+    }
+  }
 
   /** The message, or null when this id names none. */
   public record Lookup(MessageView view) implements CborSerializable {}
@@ -96,8 +119,14 @@ public final class MessageEntity
   // An outcome's attemptStartedAt is when its attempt began (the history's "sending" step). It is
   // null only in journals where an AttemptStarted came before it.
 
-  public record ProviderAccepted(String providerMessageId, Instant at, Instant attemptStartedAt)
-      implements Event {}
+  /** {@code partIds}: every id the provider gave (one per SMS segment); null in older journals. */
+  public record ProviderAccepted(
+      String providerMessageId, Instant at, Instant attemptStartedAt, List<String> partIds)
+      implements Event {
+    public ProviderAccepted(String providerMessageId, Instant at, Instant attemptStartedAt) {
+      this(providerMessageId, at, attemptStartedAt, null);
+    }
+  }
 
   public record RetryScheduled(MessageError error, Instant at, Instant attemptStartedAt)
       implements Event {}
@@ -106,15 +135,30 @@ public final class MessageEntity
 
   public record Expired(Instant at) implements Event {}
 
-  public record ReceiptRecorded(DeliveryReceipt.Outcome outcome, String errorCode, Instant at)
-      implements Event {}
+  /** {@code providerMessageId}: the part the receipt is for; null in older journals. */
+  public record ReceiptRecorded(
+      DeliveryReceipt.Outcome outcome, String errorCode, Instant at, String providerMessageId)
+      implements Event {
+    public ReceiptRecorded(DeliveryReceipt.Outcome outcome, String errorCode, Instant at) {
+      this(outcome, errorCode, at, null);
+    }
+  }
 
   /** What every entity of a node shares. */
   public record Dependencies(
       ProviderRegistry providers,
       DeliverySettings settings,
       DeliveryMetrics metrics,
-      Clock clock) {}
+      CustomerEvents events,
+      Clock clock) {
+    public Dependencies(
+        ProviderRegistry providers,
+        DeliverySettings settings,
+        DeliveryMetrics metrics,
+        Clock clock) {
+      this(providers, settings, metrics, CustomerEvents.NONE, clock);
+    }
+  }
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -132,8 +176,11 @@ public final class MessageEntity
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
-                timers ->
-                    new MessageEntity(ctx, timers, entity.getShard(), entity.getEntityId(), deps)));
+                timers -> {
+                  timers.startSingleTimer(IdleCheck.INSTANCE, deps.settings().idleTimeout());
+                  return new MessageEntity(
+                      ctx, timers, entity.getShard(), entity.getEntityId(), deps);
+                }));
   }
 
   private MessageEntity(
@@ -171,6 +218,7 @@ public final class MessageEntity
         .onCommand(RecordReceipt.class, this::onReceipt)
         .onCommand(AttemptFinished.class, this::onAttemptFinished)
         .onCommand(RetryDue.class, (state, due) -> onRetryDue(state))
+        .onCommand(IdleCheck.class, (state, check) -> onIdleCheck(state))
         .build();
   }
 
@@ -184,6 +232,7 @@ public final class MessageEntity
             s -> {
               knowsEveryAttempt = true;
               deps.metrics().reached(s.message().channel(), MessageStatus.ACCEPTED);
+              deps.events().statusChanged(s.view());
             })
         .thenReply(accept.replyTo(), s -> new AcceptReply(s.view(), true));
   }
@@ -284,13 +333,26 @@ public final class MessageEntity
     }
     Instant started = attemptStartedAt;
     attemptStartedAt = null;
+    if (done.outcome() instanceof SendOutcome.NotAttempted notAttempted) {
+      // Nothing reached a provider: nothing to record; the job waits in the broker meanwhile.
+      handBack(state, notAttempted.reason());
+      return Effect().none();
+    }
+    if (done.outcome() instanceof SendOutcome.Throttled throttled) {
+      // Runtimes resend throttled messages themselves; one that leaks here is retried as transient.
+      done =
+          new AttemptFinished(
+              done.attempt(),
+              new SendOutcome.TransientFailure(
+                  throttled.code(), "throttled by the provider", null));
+    }
     // Until the outcome is written, the send is known only here; a failed write restarts this
     // behaviour (same instance), and the redelivered job then repeats a send the journal lacks.
     knowsEveryAttempt = false;
     Instant now = now();
     if (done.outcome() instanceof SendOutcome.Sent sent) {
       return Effect()
-          .persist(new ProviderAccepted(sent.providerMessageId(), now, started))
+          .persist(new ProviderAccepted(sent.providerMessageId(), now, started, sent.partIds()))
           .thenRun(this::settled)
           .thenUnstashAll();
     }
@@ -318,7 +380,11 @@ public final class MessageEntity
     return Effect()
         .persist(
             new RetryScheduled(new MessageError(failure.code(), failure.reason()), now, started))
-        .thenRun(s -> timers.startSingleTimer(RetryDue.INSTANCE, delay));
+        .thenRun(
+            s -> {
+              deps.events().statusChanged(s.view());
+              timers.startSingleTimer(RetryDue.INSTANCE, delay);
+            });
   }
 
   private Effect<Event, MessageState> onRetryDue(MessageState state) {
@@ -333,7 +399,8 @@ public final class MessageEntity
       // The receipt overtook the provider's answer to our send: keep it until that is recorded.
       return Effect().stash();
     }
-    if (state.status() != MessageStatus.SENT) {
+    // A receipt may also end a message whose retry is scheduled: an earlier attempt got through.
+    if (state.status() != MessageStatus.SENT && state.status() != MessageStatus.RETRYING) {
       context
           .getLog()
           .info(
@@ -341,16 +408,32 @@ public final class MessageEntity
               messageId,
               state.isEmpty() ? "unknown" : state.status().wireName(),
               record.receipt().outcome());
-      return Effect().none();
+      if (state.isEmpty()) {
+        shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+      }
+      return Effect().none().thenRun(s -> recorded(record));
     }
     DeliveryReceipt receipt = record.receipt();
     return Effect()
-        .persist(new ReceiptRecorded(receipt.outcome(), receipt.errorCode(), receipt.at()))
+        .persist(
+            new ReceiptRecorded(
+                receipt.outcome(), receipt.errorCode(), receipt.at(), receipt.providerMessageId()))
         .thenRun(
             s -> {
-              deps.metrics().reached(s.message().channel(), s.status());
-              passivateIfTerminal(s);
+              if (s.status().isTerminal()) {
+                timers.cancel(RetryDue.INSTANCE);
+                settled(s).whenComplete((ok, error) -> recorded(record));
+              } else {
+                // One part of a longer message: the rest are still to come.
+                recorded(record);
+              }
             });
+  }
+
+  private static void recorded(RecordReceipt record) {
+    if (record.replyTo() != null) {
+      record.replyTo().tell(Done.getInstance());
+    }
   }
 
   private Effect<Event, MessageState> onGet(MessageState state, Get get) {
@@ -367,11 +450,13 @@ public final class MessageEntity
     return started(state, attemptStartedAt).view();
   }
 
-  private void settled(MessageState state) {
+  // The message has left our hands (sent) or ended: its status event is queued for the customer,
+  // and once it is, the consumers waiting on its job are answered so the job is acked.
+  private CompletionStage<Void> settled(MessageState state) {
     deps.metrics().reached(state.message().channel(), state.status());
     passivateIfTerminal(state);
     JobDone done = new JobDone(messageId, state.status());
-    waiting.forEach(w -> w.tell(done));
+    List<ActorRef<JobDone>> answer = List.copyOf(waiting);
     waiting.clear();
     context
         .getLog()
@@ -381,6 +466,28 @@ public final class MessageEntity
             state.message().channel(),
             state.status().wireName(),
             state.attempts());
+    CompletionStage<Void> event = deps.events().statusChanged(state.view());
+    event.whenComplete((ok, error) -> answer.forEach(w -> w.tell(done)));
+    return event;
+  }
+
+  // No provider took the attempt: the waiting jobs go back to the broker, the message is untouched.
+  private void handBack(MessageState state, String reason) {
+    context.getLog().debug("attempt not made: messageId={} reason={}", messageId, reason);
+    JobDone done = new JobDone(messageId, state.status(), true);
+    waiting.forEach(w -> w.tell(done));
+    waiting.clear();
+  }
+
+  // Sharding's own idle passivation is off (it could stop an entity mid-attempt): an entity leaves
+  // memory when it ends, or when a periodic check finds it with nothing running or scheduled.
+  private Effect<Event, MessageState> onIdleCheck(MessageState state) {
+    if (attemptStartedAt == null && !retryPending() && waiting.isEmpty()) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    } else {
+      timers.startSingleTimer(IdleCheck.INSTANCE, deps.settings().idleTimeout());
+    }
+    return Effect().none();
   }
 
   // A finished message has nothing left to do in memory; a later read or redelivered job brings it
@@ -403,7 +510,8 @@ public final class MessageEntity
         .onEvent(AttemptStarted.class, (s, e) -> s.attempting(e.attempt(), e.at()))
         .onEvent(
             ProviderAccepted.class,
-            (s, e) -> started(s, e.attemptStartedAt()).sent(e.providerMessageId(), e.at()))
+            (s, e) ->
+                started(s, e.attemptStartedAt()).sent(e.providerMessageId(), e.partIds(), e.at()))
         .onEvent(
             RetryScheduled.class,
             (s, e) ->
@@ -426,7 +534,7 @@ public final class MessageEntity
 
   private static MessageState applyReceipt(MessageState state, ReceiptRecorded receipt) {
     return switch (receipt.outcome()) {
-      case DELIVERED -> state.moved(MessageStatus.DELIVERED, null, receipt.at());
+      case DELIVERED -> state.partDelivered(receipt.providerMessageId(), receipt.at());
       case EXPIRED -> state.moved(MessageStatus.EXPIRED, null, receipt.at());
       case FAILED ->
           state.moved(

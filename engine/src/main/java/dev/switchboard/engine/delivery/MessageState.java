@@ -4,18 +4,28 @@ import dev.switchboard.engine.message.MessageStatus;
 import dev.switchboard.engine.message.OutboundMessage;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
-/** A message entity's state, rebuilt from its events; {@link #EMPTY} until it is accepted. */
+/**
+ * A message entity's state, rebuilt from its events; {@link #EMPTY} until it is accepted.
+ *
+ * @param parts the provider's ids of the message's parts (SMS segments) once it is sent
+ * @param deliveredParts the parts a receipt reported delivered so far
+ */
 record MessageState(
     OutboundMessage message,
     MessageStatus status,
     int attempts,
     List<HistoryEntry> history,
     MessageError error,
-    Instant updatedAt) {
+    Instant updatedAt,
+    List<String> parts,
+    Set<String> deliveredParts) {
 
-  static final MessageState EMPTY = new MessageState(null, null, 0, List.of(), null, null);
+  static final MessageState EMPTY =
+      new MessageState(null, null, 0, List.of(), null, null, List.of(), Set.of());
 
   boolean isEmpty() {
     return message == null;
@@ -28,15 +38,36 @@ record MessageState(
         0,
         List.of(new HistoryEntry(MessageStatus.ACCEPTED, at, null, null)),
         null,
-        at);
+        at,
+        List.of(),
+        Set.of());
   }
 
   MessageState attempting(int attempt, Instant at) {
     return next(MessageStatus.SENDING, attempt, at, null, error);
   }
 
-  MessageState sent(String providerMessageId, Instant at) {
-    return next(MessageStatus.SENT, attempts, at, providerMessageId, null);
+  MessageState sent(String providerMessageId, List<String> partIds, Instant at) {
+    MessageState sent = next(MessageStatus.SENT, attempts, at, providerMessageId, null);
+    List<String> ids = partIds == null ? List.of() : List.copyOf(partIds);
+    return new MessageState(message, sent.status, attempts, sent.history, null, at, ids, Set.of());
+  }
+
+  /**
+   * A receipt reported {@code part} delivered: the message is delivered once every part is; a
+   * receipt naming no part, or a message of one part, delivers it at once.
+   */
+  MessageState partDelivered(String part, Instant at) {
+    if (part == null || parts.size() <= 1 || !parts.contains(part)) {
+      return moved(MessageStatus.DELIVERED, null, at);
+    }
+    Set<String> delivered = new HashSet<>(deliveredParts);
+    delivered.add(part);
+    if (delivered.size() == parts.size()) {
+      return moved(MessageStatus.DELIVERED, null, at);
+    }
+    return new MessageState(
+        message, status, attempts, history, error, updatedAt, parts, Set.copyOf(delivered));
   }
 
   /** To {@code status}; the error becomes {@code newError} (null clears it). */
@@ -55,7 +86,8 @@ record MessageState(
     MessageError stepError =
         newStatus == MessageStatus.RETRYING || newStatus == MessageStatus.FAILED ? newError : null;
     longer.add(new HistoryEntry(newStatus, at, providerId, stepError));
-    return new MessageState(message, newStatus, newAttempts, List.copyOf(longer), newError, at);
+    return new MessageState(
+        message, newStatus, newAttempts, List.copyOf(longer), newError, at, parts, deliveredParts);
   }
 
   MessageView view() {

@@ -16,14 +16,17 @@ public final class HealthRegistry {
   public HealthReport report() {
     Map<String, ComponentReport> reports = new LinkedHashMap<>();
     long up = 0;
+    boolean ready = true;
     for (HealthComponent component : components) {
       ComponentReport report = component.report();
       reports.put(component.name(), report);
       if (report.up()) {
         up++;
+      } else if (component.requiredForReadiness()) {
+        ready = false;
       }
     }
     String status = up == reports.size() ? "UP" : up == 0 ? "DOWN" : "DEGRADED";
-    return new HealthReport(status, reports);
+    return new HealthReport(status, ready, reports);
   }
 }

@@ -4,10 +4,6 @@ import java.util.Map;
 
 /**
  * The readiness answer: {@code UP} when every component is up, {@code DOWN} when none is, {@code
- * DEGRADED} in between.
+ * DEGRADED} in between; {@code ready} when every component readiness requires is up.
  */
-public record HealthReport(String status, Map<String, ComponentReport> components) {
-  public boolean ready() {
-    return "UP".equals(status);
-  }
-}
+public record HealthReport(String status, boolean ready, Map<String, ComponentReport> components) {}

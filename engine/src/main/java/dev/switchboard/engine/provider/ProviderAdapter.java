@@ -28,4 +28,21 @@ public interface ProviderAdapter {
   default int cost(OutboundMessage message) {
     return 1;
   }
+
+  /**
+   * The instance's own window and rate limit when its configuration carries them (an SMPP URI's
+   * {@code window} and {@code tps}); null to use the instance block's {@code window}/{@code tps} or
+   * the runtime's defaults.
+   */
+  default ProviderLimits limits() {
+    return null;
+  }
+
+  /**
+   * True when the provider's receipts already name our message id ({@link
+   * DeliveryReceipt#messageId()}), so no provider-id index has to be written for its sends.
+   */
+  default boolean receiptsNameOurIds() {
+    return false;
+  }
 }

@@ -1,90 +1,147 @@
 package dev.switchboard.engine.provider;
 
 import dev.switchboard.engine.ChannelSettings;
+import dev.switchboard.engine.health.HealthRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** The providers of the enabled channels, created once at start and closed at shutdown. */
-public final class ProviderRegistry implements AutoCloseable {
+/**
+ * The provider instances of the enabled channels: one {@link ProviderRuntime} each, supervised with
+ * backoff, registered in health and metrics, and grouped by channel into {@link ChannelRoute}s in
+ * their configured order.
+ */
+public final class ProviderRegistry {
   private final Map<String, ChannelProvider> byChannel;
+  private final Map<String, ChannelRoute> routes;
 
-  private ProviderRegistry(Map<String, ChannelProvider> byChannel) {
+  private ProviderRegistry(
+      Map<String, ChannelProvider> byChannel, Map<String, ChannelRoute> routes) {
     this.byChannel = byChannel;
+    this.routes = routes;
   }
 
-  /** Creates one provider per channel from the factories found on the class path. */
-  public static ProviderRegistry create(
-      ActorSystem<?> system, List<ChannelSettings> channels, ProviderEvents events) {
+  /** What starting the providers needs from the engine. */
+  public record Wiring(
+      ProviderSettings settings,
+      ProviderEvents events,
+      ProviderIdIndex index,
+      HealthRegistry health,
+      MeterRegistry meters,
+      Clock clock,
+      Executor blocking,
+      Duration askTimeout) {}
+
+  /** Creates and starts every instance from the factories found on the class path. */
+  public static ProviderRegistry start(
+      ActorContext<?> ctx, List<ChannelSettings> channels, Wiring wiring) {
     Map<String, ProviderFactory> factories =
         ServiceLoader.load(ProviderFactory.class).stream()
             .map(ServiceLoader.Provider::get)
             .collect(Collectors.toMap(ProviderFactory::type, Function.identity()));
-    Map<String, ChannelProvider> providers = new LinkedHashMap<>();
+    Map<String, ChannelRoute> routes = new LinkedHashMap<>();
     for (ChannelSettings channel : channels) {
-      ProviderFactory factory = factories.get(channel.provider());
-      if (factory == null) {
-        throw new IllegalArgumentException(
-            "channel "
-                + channel.name()
-                + " names provider '"
-                + channel.provider()
-                + "', but only "
-                + factories.keySet()
-                + " are on the class path");
+      List<ChannelRoute.Instance> instances = new ArrayList<>();
+      for (ChannelSettings.ProviderInstance instance : channel.providers()) {
+        instances.add(startInstance(ctx, channel, instance, factories, wiring));
       }
-      ProviderAdapter adapter =
-          factory.create(
-              new ProviderContext(
-                  channel.provider(), channel.name(), channel.kind(), channel.config(), system));
-      try {
-        ProviderSession session = adapter.open(events);
-        providers.put(
-            channel.name(),
-            new ChannelProvider() {
-              @Override
-              public java.util.concurrent.CompletionStage<SendOutcome> send(
-                  dev.switchboard.engine.message.OutboundMessage message, int attempt) {
-                return session.send(message, attempt);
-              }
-
-              @Override
-              public void close() {
-                session.close();
-              }
-            });
-      } catch (Exception e) {
-        throw new IllegalStateException("provider " + channel.provider() + " did not open", e);
-      }
+      routes.put(
+          channel.name(),
+          new ChannelRoute(
+              channel.name(),
+              instances,
+              wiring.askTimeout(),
+              ctx.getSystem().scheduler(),
+              ctx.getSystem().executionContext()));
     }
-    return new ProviderRegistry(Map.copyOf(providers));
+    return new ProviderRegistry(Map.copyOf(routes), Map.copyOf(routes));
+  }
+
+  private static ChannelRoute.Instance startInstance(
+      ActorContext<?> ctx,
+      ChannelSettings channel,
+      ChannelSettings.ProviderInstance instance,
+      Map<String, ProviderFactory> factories,
+      Wiring wiring) {
+    ProviderFactory factory = factories.get(instance.type());
+    if (factory == null) {
+      throw new IllegalArgumentException(
+          "channel "
+              + channel.name()
+              + " names provider type '"
+              + instance.type()
+              + "', but only "
+              + factories.keySet()
+              + " are on the class path");
+    }
+    ProviderAdapter adapter =
+        factory.create(
+            new ProviderContext(
+                instance.name(),
+                channel.name(),
+                channel.kind(),
+                instance.config(),
+                ctx.getSystem()));
+    ProviderLimits limits = wiring.settings().limitsFor(adapter, instance.config());
+    ProviderHealth health =
+        new ProviderHealth(instance.name(), channel.name(), adapter.peer(), wiring.clock());
+    wiring.health().register(health);
+    ProviderMetrics metrics = new ProviderMetrics(wiring.meters(), health, limits);
+    Behavior<ProviderRuntime.Command> runtime =
+        ProviderRuntime.create(
+            new ProviderRuntime.Setup(
+                instance.name(),
+                adapter,
+                limits,
+                wiring.settings(),
+                health,
+                metrics,
+                wiring.events(),
+                wiring.index(),
+                wiring.blocking()));
+    ActorRef<ProviderRuntime.Command> ref =
+        ctx.spawn(
+            Behaviors.supervise(runtime)
+                .onFailure(
+                    Exception.class,
+                    SupervisorStrategy.restartWithBackoff(
+                            wiring.settings().restartMinBackoff(),
+                            wiring.settings().restartMaxBackoff(),
+                            wiring.settings().restartRandomFactor())
+                        .withResetBackoffAfter(
+                            wiring.settings().restartMaxBackoff().multipliedBy(3))
+                        // The runtime logged its cause once already, with its context.
+                        .withLoggingEnabled(false)),
+            "provider-" + instance.name().replaceAll("[^A-Za-z0-9_-]", "_"));
+    return new ChannelRoute.Instance(ref, health);
   }
 
   /** A registry of given providers, for tests and embedders. */
   public static ProviderRegistry of(Map<String, ChannelProvider> providers) {
-    return new ProviderRegistry(Map.copyOf(providers));
+    return new ProviderRegistry(Map.copyOf(providers), Map.of());
   }
 
-  /** The provider serving {@code channel} on this node, if it serves it. */
+  /** What a message of {@code channel} is sent through on this node, if it serves it. */
   public Optional<ChannelProvider> find(String channel) {
     return Optional.ofNullable(byChannel.get(channel));
   }
 
-  public ChannelProvider forChannel(String channel) {
-    ChannelProvider provider = byChannel.get(channel);
-    if (provider == null) {
-      throw new IllegalArgumentException("no provider for channel " + channel);
-    }
-    return provider;
-  }
-
-  @Override
-  public void close() {
-    byChannel.values().forEach(ChannelProvider::close);
+  /** The route of {@code channel}, if this node serves it through provider instances. */
+  public Optional<ChannelRoute> route(String channel) {
+    return Optional.ofNullable(routes.get(channel));
   }
 }

@@ -75,7 +75,8 @@ class MessageEntityTest {
           Duration.ofSeconds(2),
           Duration.ofSeconds(1),
           Duration.ofMillis(100),
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(30));
 
   private String id;
   private ScriptedProvider provider;
@@ -547,7 +548,8 @@ class MessageEntityTest {
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
                 Duration.ofMillis(100),
-                Duration.ofSeconds(1)));
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(30)));
     OutboundMessage message = message();
     accept(message);
     provider.thenPending();

@@ -1,0 +1,87 @@
+package dev.switchboard.engine.receipt;
+
+import dev.switchboard.engine.persistence.SqlStore;
+import dev.switchboard.engine.provider.ProviderIdIndex;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The provider-id index in the journal's database: one row per id a provider gave a message (one
+ * per SMS segment), keyed by provider instance and id. Recording the same id again is harmless.
+ */
+public final class ReceiptIndex implements ProviderIdIndex {
+  static final String TABLE = "switchboard_provider_ids";
+
+  private final SqlStore store;
+  private final Clock clock;
+  private final String insert;
+
+  private ReceiptIndex(SqlStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    this.insert =
+        store.settings().isPostgres()
+            ? "INSERT INTO "
+                + TABLE
+                + " (provider, provider_message_id, message_id, created_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING"
+            : "MERGE INTO "
+                + TABLE
+                + " (provider, provider_message_id, message_id, created_at)"
+                + " KEY (provider, provider_message_id) VALUES (?, ?, ?, ?)";
+  }
+
+  /** The index on {@code store}, its table created if missing (blocking: call at start-up). */
+  public static ReceiptIndex create(SqlStore store, Clock clock) throws SQLException {
+    store.ensure(
+        "CREATE TABLE IF NOT EXISTS "
+            + TABLE
+            + " (provider VARCHAR(64) NOT NULL, provider_message_id VARCHAR(128) NOT NULL,"
+            + " message_id VARCHAR(64) NOT NULL, created_at TIMESTAMP NOT NULL,"
+            + " PRIMARY KEY (provider, provider_message_id))");
+    return new ReceiptIndex(store, clock);
+  }
+
+  @Override
+  public CompletionStage<Void> record(String provider, List<String> ids, String messageId) {
+    Timestamp now = Timestamp.from(clock.instant());
+    return store.run(
+        connection -> {
+          try (PreparedStatement st = connection.prepareStatement(insert)) {
+            for (String id : ids) {
+              st.setString(1, provider);
+              st.setString(2, id);
+              st.setString(3, messageId);
+              st.setTimestamp(4, now);
+              st.addBatch();
+            }
+            st.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public CompletionStage<Optional<String>> find(String provider, String providerMessageId) {
+    return store.run(
+        connection -> {
+          try (PreparedStatement st =
+              connection.prepareStatement(
+                  "SELECT message_id FROM "
+                      + TABLE
+                      + " WHERE provider = ? AND provider_message_id = ?")) {
+            st.setString(1, provider);
+            st.setString(2, providerMessageId);
+            try (ResultSet rows = st.executeQuery()) {
+              return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
+  }
+}
