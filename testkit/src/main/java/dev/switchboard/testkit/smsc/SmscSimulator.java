@@ -588,7 +588,6 @@ public final class SmscSimulator implements AutoCloseable {
       return;
     }
     closeQuietly(serverSocket);
-    hold.release(false);
     for (Socket s : sockets) {
       closeQuietly(s);
     }
@@ -963,10 +962,10 @@ public final class SmscSimulator implements AutoCloseable {
           o = o.withAutoReceipts("none".equalsIgnoreCase(stat) ? null : stat);
         }
         case "--decimal-receipt-ids" -> o = o.withReceiptIdsDecimal(true);
-        // A process that runs for hours must not grow: it counts instead of recording.
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
     }
+    // A process that runs for hours must not grow: it counts instead of recording.
     SmscSimulator smsc = start(o.withCredentials(systemId, password).withRecordSubmissions(false));
     Runtime.getRuntime().addShutdownHook(new Thread(smsc::close, "smsc-sim-shutdown"));
     System.out.println(
