@@ -1,0 +1,253 @@
+package dev.switchboard.http.sms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.engine.broker.Topology;
+import dev.switchboard.engine.testing.SharedBroker;
+import dev.switchboard.http.testing.TestNode;
+import dev.switchboard.testkit.smsc.SmscSimulator;
+import dev.switchboard.testkit.smsc.SubmittedMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The {@code sms} channel for real: the API, RabbitMQ, the journal on PostgreSQL, the SMPP provider
+ * bound over TCP to an SMSC simulator that acknowledges and receipts every message; what reaches
+ * the SMSC is checked byte by byte, and receipts come back through the receipts queue.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SmsOverSmppTest {
+  private static final Duration SETTLE = Duration.ofSeconds(30);
+
+  private SmscSimulator smsc;
+  private String amqpUri;
+  private TestNode node;
+
+  @BeforeAll
+  void start() throws Exception {
+    smsc =
+        SmscSimulator.start(
+            SmscSimulator.Options.defaults()
+                .withCredentials("switchboard", "s3cret-pw")
+                .withReceiptIdsDecimal(true));
+    amqpUri = SharedBroker.freshVhostUri("smpp");
+    node =
+        TestNode.start(
+            amqpUri,
+            Map.of(
+                "switchboard.engine.channels.sms.providers",
+                List.of(
+                    Map.of(
+                        "type",
+                        "smpp",
+                        "name",
+                        "smsc-a",
+                        "uri",
+                        "smpp://switchboard:s3cret-pw@127.0.0.1:"
+                            + smsc.port()
+                            + "?source=Switchboard&window=4&tps=200")),
+                "switchboard.engine.provider-runtime.restart-backoff.min",
+                "100ms",
+                "switchboard.engine.provider-runtime.restart-backoff.max",
+                "500ms"));
+    awaitProvider("UP");
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      if (node != null) {
+        node.close();
+      }
+      if (smsc != null) {
+        smsc.close();
+      }
+    } finally {
+      SharedBroker.deleteVhost(SharedBroker.vhostOf(amqpUri));
+    }
+  }
+
+  @BeforeEach
+  void reset() {
+    smsc.autoReceipts("DELIVRD");
+    smsc.receiptBeforeResponse(false);
+    smsc.refuseBinds(0);
+    smsc.clearSubmitted();
+  }
+
+  @Test
+  void gsm7WithExtensionCharactersReachesTheSmscAsUnpackedSeptetsAndIsDelivered() {
+    String id = send("+447700900123", "Cost: 5€ [ok]");
+
+    awaitStatus(id, "delivered");
+    SubmittedMessage sm = onlySubmitFor("447700900123");
+    assertThat(sm.dataCoding()).isEqualTo((byte) 0x00);
+    assertThat(sm.udhi()).isFalse();
+    assertThat(sm.destAddrTon()).isEqualTo((byte) 1);
+    // 'C','o','s','t',':',' ','5', ESC 0x65 (€), ' ', ESC 0x3C ([), 'o','k', ESC 0x3E (])
+    assertThat(HexFormat.of().formatHex(sm.shortMessage()))
+        .isEqualTo("436f73743a20351b65201b3c6f6b1b3e");
+    JsonNode read = node.get("/v1/messages/" + id).json();
+    assertThat(read.path("encoding").asText()).isEqualTo("GSM-7");
+    assertThat(read.path("segments").asInt()).isEqualTo(1);
+    assertThat(statuses(read)).containsExactly("accepted", "sending", "sent", "delivered");
+  }
+
+  @Test
+  void ucs2WithAnEmojiAndTwoSegmentsWithAValidUdhAreDeliveredOnceEveryPartIs() {
+    String text = "Привет 👋 " + "ж".repeat(70);
+    String id = send("+447700900124", text);
+
+    awaitStatus(id, "delivered");
+    List<SubmittedMessage> parts = submitsFor("447700900124");
+    assertThat(parts).hasSize(2);
+    byte[] first = parts.get(0).shortMessage();
+    byte[] second = parts.get(1).shortMessage();
+    assertThat(parts).allSatisfy(p -> assertThat(p.dataCoding()).isEqualTo((byte) 0x08));
+    assertThat(parts).allSatisfy(p -> assertThat(p.udhi()).isTrue());
+    // 05 00 03 ref total seq: the same reference, 2 parts, numbered 1 and 2.
+    assertThat(new byte[] {first[0], first[1], first[2], first[4], first[5]})
+        .containsExactly(0x05, 0x00, 0x03, 0x02, 0x01);
+    assertThat(new byte[] {second[0], second[1], second[2], second[4], second[5]})
+        .containsExactly(0x05, 0x00, 0x03, 0x02, 0x02);
+    assertThat(second[3]).isEqualTo(first[3]);
+    String rebuilt =
+        new String(first, 6, first.length - 6, StandardCharsets.UTF_16BE)
+            + new String(second, 6, second.length - 6, StandardCharsets.UTF_16BE);
+    assertThat(rebuilt).isEqualTo(text);
+    JsonNode read = node.get("/v1/messages/" + id).json();
+    assertThat(read.path("encoding").asText()).isEqualTo("UCS-2");
+    assertThat(read.path("segments").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void aReceiptThatBeatsTheSubmitResponseStillDeliversTheMessage() {
+    smsc.receiptBeforeResponse(true);
+
+    String id = send("+447700900125", "early receipt");
+
+    awaitStatus(id, "delivered");
+    assertThat(node.get("/v1/messages/" + id).json().path("attempts").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void anUndeliverableReceiptFailsTheMessageWithTheSmscError() {
+    smsc.autoReceipts("UNDELIV");
+
+    String id = send("+447700900126", "nobody home");
+
+    awaitStatus(id, "failed");
+    JsonNode read = node.get("/v1/messages/" + id).json();
+    assertThat(read.path("error").path("code").asText()).containsIgnoringCase("undeliv");
+  }
+
+  @Test
+  void throttlingSlowsTheBindWithoutSpendingAttempts() {
+    smsc.throttleNext(3);
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(send("+44770090013" + i, "throttled " + i));
+    }
+
+    for (String id : ids) {
+      awaitStatus(id, "delivered");
+      assertThat(node.get("/v1/messages/" + id).json().path("attempts").asInt()).isEqualTo(1);
+    }
+    assertThat(node.metric("switchboard_provider_throttled_total", "provider=\"smsc-a\""))
+        .isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void anSmscOutageLeavesTheJobsInTheBrokerAndTheyAreDeliveredWhenItReturns() {
+    smsc.refuseBinds(0x0D);
+    smsc.dropConnections();
+    awaitProvider("DOWN");
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ids.add(send("+44770090014" + i, "during the outage " + i));
+    }
+    String vhost = SharedBroker.vhostOf(amqpUri);
+    String queue = new Topology("sms", 20).queue();
+    await("jobs waiting in the broker")
+        .atMost(SETTLE)
+        .until(() -> SharedBroker.queueCounts(vhost, queue).ready() == ids.size());
+    for (String id : ids) {
+      JsonNode read = node.get("/v1/messages/" + id).json();
+      assertThat(read.path("status").asText()).isEqualTo("accepted");
+      assertThat(read.path("attempts").asInt()).isZero();
+    }
+    JsonNode provider = node.get("/health/ready").json().path("components").path("provider.smsc-a");
+    assertThat(provider.path("lastError").asText()).isNotEmpty().doesNotContain("s3cret-pw");
+
+    smsc.refuseBinds(0);
+
+    for (String id : ids) {
+      awaitStatus(id, "delivered");
+      assertThat(node.get("/v1/messages/" + id).json().path("attempts").asInt()).isEqualTo(1);
+    }
+    assertThat(node.get("/health/ready").body()).doesNotContain("s3cret-pw");
+  }
+
+  private String send(String to, String text) {
+    TestNode.Response sent =
+        node.post(
+            "/v1/messages",
+            "{\"channel\":\"sms\",\"to\":\"" + to + "\",\"text\":\"" + text + "\"}");
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    return sent.json().path("id").asText();
+  }
+
+  private void awaitStatus(String id, String status) {
+    await(id + " " + status)
+        .atMost(SETTLE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> status.equals(node.statusOf(id)));
+  }
+
+  private void awaitProvider(String state) {
+    await("provider " + state)
+        .atMost(SETTLE)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () ->
+                state.equals(
+                    node.get("/health/ready")
+                        .json()
+                        .path("components")
+                        .path("provider.smsc-a")
+                        .path("state")
+                        .asText()));
+  }
+
+  private List<SubmittedMessage> submitsFor(String destination) {
+    return smsc.submitted().stream()
+        .filter(s -> s.destAddr().equals(destination) && s.messageId() != null)
+        .toList();
+  }
+
+  private SubmittedMessage onlySubmitFor(String destination) {
+    List<SubmittedMessage> submits = submitsFor(destination);
+    assertThat(submits).hasSize(1);
+    return submits.get(0);
+  }
+
+  private static List<String> statuses(JsonNode read) {
+    return StreamSupport.stream(read.path("history").spliterator(), false)
+        .map(step -> step.path("status").asText())
+        .toList();
+  }
+}
