@@ -260,10 +260,21 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
       start(queue.poll(), now);
     }
     report();
-    if (!queue.isEmpty() && inFlight.size() < setup.limits().window()) {
-      timers.startSingleTimer(Tick.INSTANCE, untilNextStart(now));
+    if (!queue.isEmpty()) {
+      // With the window full too: the oldest queued send is answered at its queue-timeout.
+      Duration next = untilOldestExpires(now);
+      if (inFlight.size() < setup.limits().window()) {
+        next = next.compareTo(untilNextStart(now)) < 0 ? next : untilNextStart(now);
+      }
+      timers.startSingleTimer(Tick.INSTANCE, next);
     }
     return this;
+  }
+
+  private Duration untilOldestExpires(long now) {
+    long oldest = queue.stream().mapToLong(p -> p.queuedNanos).min().orElse(now);
+    long wait = oldest + setup.settings().queueTimeout().toNanos() - now;
+    return Duration.ofNanos(Math.max(wait, TimeUnit.MILLISECONDS.toNanos(1)));
   }
 
   private Duration untilNextStart(long now) {
