@@ -31,6 +31,9 @@ public record SmppSettings(
     Duration durableAckTimeout) {
 
   static final String DEFAULTS_PATH = "switchboard.providers.smpp";
+  static final int MAX_SYSTEM_ID = 15;
+  static final int MAX_PASSWORD = 8;
+  static final int MAX_SYSTEM_TYPE = 12;
 
   /** The kind of bind. */
   public enum BindMode {
@@ -57,6 +60,19 @@ public record SmppSettings(
     }
     if (systemId.isBlank()) {
       throw new IllegalArgumentException("smpp system-id is empty");
+    }
+    // SMPP 3.4 C-Octet String limits; jsmpp would otherwise refuse the bind echoing the value.
+    if (systemId.length() > MAX_SYSTEM_ID) {
+      throw new IllegalArgumentException(
+          "smpp system-id is longer than " + MAX_SYSTEM_ID + " characters");
+    }
+    if (password.length() > MAX_PASSWORD) {
+      throw new IllegalArgumentException(
+          "smpp password is longer than " + MAX_PASSWORD + " characters");
+    }
+    if (systemType.length() > MAX_SYSTEM_TYPE) {
+      throw new IllegalArgumentException(
+          "smpp system-type is longer than " + MAX_SYSTEM_TYPE + " characters");
     }
     if (window < 1) {
       throw new IllegalArgumentException("smpp window must be at least 1, was " + window);
