@@ -32,7 +32,22 @@ public final class SmppBindException extends Exception {
           status,
           null);
     }
-    return new SmppBindException("bind to " + settings.peer() + " failed: " + e.getMessage(), 0, e);
+    // jsmpp's messages may quote a bind field, the password included: scrub, and keep the cause
+    // only when nothing in its chain names the password.
+    boolean named = false;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      named |= mentions(t.getMessage(), settings.password());
+    }
+    String reason = String.valueOf(e.getMessage());
+    if (!settings.password().isEmpty()) {
+      reason = reason.replace(settings.password(), "***");
+    }
+    return new SmppBindException(
+        "bind to " + settings.peer() + " failed: " + reason, 0, named ? null : e);
+  }
+
+  private static boolean mentions(String message, String password) {
+    return message != null && !password.isEmpty() && message.contains(password);
   }
 
   public int commandStatus() {
