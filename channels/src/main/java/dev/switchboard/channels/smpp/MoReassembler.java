@@ -13,9 +13,10 @@ import java.util.TreeMap;
 /**
  * Puts concatenated mobile-originated messages back together. Parts are keyed by (source,
  * destination, reference, total); a message is complete when every seq from 1 to total is in, in
- * any order (a repeated seq is ignored). Incomplete messages older than the configured age are
- * dropped by {@link #expire}. Held in memory only: a crash loses the parts not yet complete.
- * Thread-safe.
+ * any order (a repeated seq is ignored). A complete message stays held until {@link #release}, so
+ * when it could not be recorded and the SMSC sends its last part again, it completes again.
+ * Messages older than the configured age are dropped by {@link #expire}. Held in memory only: a
+ * crash loses the parts not yet recorded. Thread-safe.
  */
 public final class MoReassembler {
   private final Duration maxAge;
@@ -31,12 +32,15 @@ public final class MoReassembler {
   /** An incomplete message given up on: the parts that had arrived. */
   public record Expired(Key key, int received, Instant firstSeen) {}
 
+  /** A message with every part in. */
+  public record Complete(Key key, String text) {}
+
   /**
    * Adds one part.
    *
-   * @return the whole text when this part completed it, else empty
+   * @return the whole message when every part is in (this one or an earlier), else empty
    */
-  public synchronized Optional<String> add(
+  public synchronized Optional<Complete> add(
       String source, String destination, MoPart.Concat concat, String text, Instant now) {
     Key key = new Key(source, destination, concat.reference(), concat.total());
     Pending parts = pending.computeIfAbsent(key, k -> new Pending(now));
@@ -44,8 +48,12 @@ public final class MoReassembler {
     if (parts.texts.size() < concat.total()) {
       return Optional.empty();
     }
+    return Optional.of(new Complete(key, String.join("", parts.texts.values())));
+  }
+
+  /** Forgets a complete message once it is recorded. */
+  public synchronized void release(Key key) {
     pending.remove(key);
-    return Optional.of(String.join("", parts.texts.values()));
   }
 
   /** Drops and returns the incomplete messages whose first part came more than the max age ago. */

@@ -15,6 +15,7 @@ public final class SmppProvider implements ProviderAdapter {
   private final String channel;
   private final SmppSettings settings;
   private final Clock clock;
+  private final HexIdMemory hexIds = new HexIdMemory();
 
   public SmppProvider(String name, String channel, SmppSettings settings, Clock clock) {
     this.name = name;
@@ -40,7 +41,7 @@ public final class SmppProvider implements ProviderAdapter {
    */
   @Override
   public ProviderSession open(ProviderEvents events) throws SmppBindException {
-    return SmppSession.open(channel, name, settings, events, clock);
+    return SmppSession.open(channel, name, settings, events, hexIds, clock);
   }
 
   @Override

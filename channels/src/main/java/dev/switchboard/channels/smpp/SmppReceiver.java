@@ -10,7 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.AlertNotification;
 import org.jsmpp.bean.DataSm;
@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * mobile-originated messages. Either is acknowledged with ESME_ROK only once the engine has made it
  * durable; when that fails or takes longer than {@code durable-ack-timeout}, the deliver_sm is
  * answered 0x64 (ESME_RX_T_APPN) so the SMSC sends it again. A part of a concatenated MO is held in
- * memory and acknowledged at once, so a crash loses a multi-part MO not yet complete. Non-final
+ * memory and acknowledged at once, so a crash loses a multi-part MO not yet complete; parts older
+ * than {@code mo-reassembly-timeout} are dropped (and logged) when the next MO arrives. Non-final
  * receipts (ENROUTE, ACCEPTD) and receipts naming no message are acknowledged and ignored.
  */
 final class SmppReceiver implements MessageReceiverListener {
@@ -40,7 +41,7 @@ final class SmppReceiver implements MessageReceiverListener {
   private final String provider;
   private final SmppSettings settings;
   private final ProviderEvents events;
-  private final BooleanSupplier sawHexIds;
+  private final Supplier<Optional<Boolean>> sawHexIds;
   private final MoReassembler reassembler;
   private final Clock clock;
 
@@ -49,7 +50,7 @@ final class SmppReceiver implements MessageReceiverListener {
       String provider,
       SmppSettings settings,
       ProviderEvents events,
-      BooleanSupplier sawHexIds,
+      Supplier<Optional<Boolean>> sawHexIds,
       Clock clock) {
     this.channel = channel;
     this.provider = provider;
@@ -103,8 +104,13 @@ final class SmppReceiver implements MessageReceiverListener {
         receipt.errorCode());
   }
 
-  /** The canonical id: receipted_message_id when present, else the text's id. */
-  private String receiptId(DeliverSm deliverSm, ReceiptText text) {
+  /**
+   * The canonical id: receipted_message_id when present, else the text's id.
+   *
+   * @throws ProcessRequestException 0x64 when a decimal text id cannot be read until the first
+   *     submit_sm_resp, still on its way, shows whether the SMSC's ids are hex
+   */
+  private String receiptId(DeliverSm deliverSm, ReceiptText text) throws ProcessRequestException {
     OptionalParameter receipted =
         deliverSm.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
     String tlv = receipted == null ? "" : cString(receipted);
@@ -114,8 +120,17 @@ final class SmppReceiver implements MessageReceiverListener {
     if (text.id() == null || text.id().isBlank()) {
       return null;
     }
-    return MessageIds.ofReceiptText(
-        text.id(), settings.receiptIdFormat(), sawHexIds.getAsBoolean());
+    boolean sawHex = false;
+    if (settings.receiptIdFormat() == MessageIds.Format.AUTO) {
+      sawHex =
+          sawHexIds
+              .get()
+              .orElseThrow(
+                  () ->
+                      new ProcessRequestException(
+                          "receipt id format not known yet", SMPPConstant.STAT_ESME_RX_T_APPN));
+    }
+    return MessageIds.ofReceiptText(text.id(), settings.receiptIdFormat(), sawHex);
   }
 
   private static Optional<ReceiptState> messageState(DeliverSm deliverSm) {
@@ -149,9 +164,9 @@ final class SmppReceiver implements MessageReceiverListener {
     }
     expireIncomplete();
     String text = part.text();
+    Optional<MoReassembler.Complete> whole = Optional.empty();
     if (part.concat() != null) {
-      Optional<String> whole =
-          reassembler.add(from, to, part.concat(), part.text(), clock.instant());
+      whole = reassembler.add(from, to, part.concat(), part.text(), clock.instant());
       if (whole.isEmpty()) {
         log.info(
             "smpp MO part held: channel={} provider={} from={} ref={} part={}/{}",
@@ -163,7 +178,7 @@ final class SmppReceiver implements MessageReceiverListener {
             part.concat().total());
         return;
       }
-      text = whole.get();
+      text = whole.get().text();
     }
     InboundMessage message =
         new InboundMessage(
@@ -176,6 +191,7 @@ final class SmppReceiver implements MessageReceiverListener {
             text,
             clock.instant());
     awaitDurable(events.inbound(message), "inbound " + message.id());
+    whole.ifPresent(complete -> reassembler.release(complete.key()));
     log.info(
         "smpp MO recorded: channel={} provider={} id={} from={}",
         channel,

@@ -9,6 +9,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -51,15 +52,17 @@ final class SmppSession implements ProviderSession {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean lostReported = new AtomicBoolean();
   private final AtomicInteger reference = new AtomicInteger(new SecureRandom().nextInt(256));
-  private volatile boolean sawHexIds;
+  private final HexIdMemory hexIds;
 
   private SmppSession(
       String channel,
       String provider,
       SmppSettings settings,
       ProviderEvents events,
-      SMPPSession session) {
+      SMPPSession session,
+      HexIdMemory hexIds) {
     this.channel = channel;
+    this.hexIds = hexIds;
     this.provider = provider;
     this.settings = settings;
     this.events = events;
@@ -82,14 +85,25 @@ final class SmppSession implements ProviderSession {
    *     its message names the peer, never the password
    */
   static SmppSession open(
-      String channel, String provider, SmppSettings settings, ProviderEvents events, Clock clock)
+      String channel,
+      String provider,
+      SmppSettings settings,
+      ProviderEvents events,
+      HexIdMemory hexIds,
+      Clock clock)
       throws SmppBindException {
     SMPPSession jsmpp = new SMPPSession();
     jsmpp.setEnquireLinkTimer((int) settings.enquireLinkInterval().toMillis());
     jsmpp.setTransactionTimer(settings.responseTimeout().toMillis());
-    SmppSession session = new SmppSession(channel, provider, settings, events, jsmpp);
+    SmppSession session = new SmppSession(channel, provider, settings, events, jsmpp, hexIds);
     jsmpp.setMessageReceiverListener(
-        new SmppReceiver(channel, provider, settings, events, () -> session.sawHexIds, clock));
+        new SmppReceiver(
+            channel,
+            provider,
+            settings,
+            events,
+            () -> hexIds.sawHex(settings.receiptIdWait()),
+            clock));
     try {
       String smsc =
           jsmpp.connectAndBind(
@@ -125,6 +139,12 @@ final class SmppSession implements ProviderSession {
     }
   }
 
+  /**
+   * Submits every segment in order on the session's pool. The stage completes with {@code Sent}
+   * (the first id, and every part's canonical id), with the classified outcome of the first part
+   * the SMSC refused (a retry then resends every part, the ones taken before included), or
+   * exceptionally when an answer never came (a timeout, a dropped link: the outcome is unknown).
+   */
   @Override
   public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
     SmppSubmit submit;
@@ -145,8 +165,10 @@ final class SmppSession implements ProviderSession {
   private SendOutcome submitAll(OutboundMessage message, SmppSubmit submit) {
     List<String> ids = new ArrayList<>(submit.sms().segments());
     for (byte[] part : submit.sms().parts()) {
+      hexIds.submitting();
+      String id = null;
       try {
-        String id =
+        id =
             session
                 .submitShortMessage(
                     SERVICE_TYPE,
@@ -168,9 +190,6 @@ final class SmppSession implements ProviderSession {
                     (byte) 0,
                     part)
                 .getMessageId();
-        if (MessageIds.looksHex(id)) {
-          sawHexIds = true;
-        }
         ids.add(MessageIds.canonical(id));
       } catch (NegativeResponseException e) {
         CommandStatus.Classified classified = CommandStatus.classify(e.getCommandStatus());
@@ -189,6 +208,8 @@ final class SmppSession implements ProviderSession {
       } catch (Exception e) {
         // A timeout, a dropped link or a PDU error: the SMSC may have the part, so unknown.
         throw new CompletionException(e);
+      } finally {
+        hexIds.answered(id);
       }
     }
     log.info(
@@ -202,7 +223,7 @@ final class SmppSession implements ProviderSession {
 
   private void onStateChange(SessionState state) {
     if (state == SessionState.CLOSED || state == SessionState.UNBOUND) {
-      reportLost("session " + state.name().toLowerCase(java.util.Locale.ROOT));
+      reportLost("session " + state.name().toLowerCase(Locale.ROOT));
     }
   }
 

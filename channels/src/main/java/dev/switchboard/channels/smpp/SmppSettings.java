@@ -28,6 +28,7 @@ public record SmppSettings(
     String account,
     Duration moReassemblyTimeout,
     MessageIds.Format receiptIdFormat,
+    Duration receiptIdWait,
     Duration durableAckTimeout) {
 
   static final String DEFAULTS_PATH = "switchboard.providers.smpp";
@@ -118,6 +119,7 @@ public record SmppSettings(
         c.getString("account"),
         c.getDuration("mo-reassembly-timeout"),
         MessageIds.Format.parse(c.getString("receipt-id-format")),
+        c.getDuration("receipt-id-wait"),
         c.getDuration("durable-ack-timeout"));
   }
 

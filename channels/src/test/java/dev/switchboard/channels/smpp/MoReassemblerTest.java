@@ -15,8 +15,20 @@ class MoReassemblerTest {
     assertThat(r.add("447700900123", "1234", new MoPart.Concat(7, 3, 3), "c", T0)).isEmpty();
     assertThat(r.add("447700900123", "1234", new MoPart.Concat(7, 3, 1), "a", T0)).isEmpty();
     assertThat(r.add("447700900123", "1234", new MoPart.Concat(7, 3, 1), "A", T0)).isEmpty();
-    assertThat(r.add("447700900123", "1234", new MoPart.Concat(7, 3, 2), "b", T0)).contains("abc");
+    MoReassembler.Complete complete =
+        r.add("447700900123", "1234", new MoPart.Concat(7, 3, 2), "b", T0).orElseThrow();
+    assertThat(complete.text()).isEqualTo("abc");
+    r.release(complete.key());
     assertThat(r.pendingCount()).isZero();
+  }
+
+  @Test
+  void aCompleteMessageNotYetReleasedCompletesAgainWhenItsLastPartIsResent() {
+    MoReassembler r = new MoReassembler(Duration.ofMinutes(5));
+    r.add("1", "9", new MoPart.Concat(7, 2, 1), "a", T0);
+    assertThat(r.add("1", "9", new MoPart.Concat(7, 2, 2), "b", T0)).isPresent();
+    assertThat(r.add("1", "9", new MoPart.Concat(7, 2, 2), "b", T0).map(c -> c.text()))
+        .contains("ab");
   }
 
   @Test
@@ -27,7 +39,8 @@ class MoReassemblerTest {
     assertThat(r.add("1", "9", new MoPart.Concat(8, 2, 2), "b", T0)).isEmpty();
     assertThat(r.add("1", "8", new MoPart.Concat(7, 2, 2), "b", T0)).isEmpty();
     assertThat(r.add("1", "9", new MoPart.Concat(7, 3, 2), "b", T0)).isEmpty();
-    assertThat(r.add("1", "9", new MoPart.Concat(7, 2, 2), "b", T0)).contains("ab");
+    assertThat(r.add("1", "9", new MoPart.Concat(7, 2, 2), "b", T0).map(c -> c.text()))
+        .contains("ab");
   }
 
   @Test

@@ -120,6 +120,24 @@ class SmppSessionTest {
   }
 
   @Test
+  void aDecimalReceiptBeforeTheFirstResponseIsAskedAgainAndThenMatched() throws Exception {
+    open(
+        SmscSimulator.Options.defaults()
+            .withAutoReceipts("DELIVRD")
+            .withReceiptIdsDecimal(true)
+            // The simulator answers the submit once the receipt was answered or after its
+            // transaction timer, and sends a receipt answered 0x64 again after the delay.
+            .withTransactionTimer(Duration.ofMillis(700))
+            .withRedelivery(3, Duration.ofMillis(1000)));
+    smsc.receiptTlv(false);
+    smsc.receiptBeforeResponse(true);
+    SendOutcome.Sent sent = (SendOutcome.Sent) send(message("+447700900123", null, "hi", 0));
+    await().atMost(WAIT).until(() -> smsc.deliverResponses().containsKey(0));
+    assertThat(events.receipts.get(0).providerMessageId()).isEqualTo(sent.providerMessageId());
+    assertThat(smsc.deliverResponses()).containsEntry(0x64, 1L).containsEntry(0, 1L);
+  }
+
+  @Test
   void aFailedReceiptCarriesTheStatAndErr() throws Exception {
     open(SmscSimulator.Options.defaults().withAutoReceipts(null));
     SendOutcome.Sent sent = (SendOutcome.Sent) send(message("+447700900123", null, "hi", 0));
@@ -191,6 +209,16 @@ class SmppSessionTest {
   }
 
   @Test
+  void anMoWhoseRecordFailedIsSentAgainAndRecordedOnce() throws Exception {
+    open(SmscSimulator.Options.defaults());
+    events.failInbound.set(1);
+    String text = "Two parts, the last resent. ".repeat(7);
+    assertThat(smsc.sendMo("447700900123", "12345", text)).isEqualTo(2);
+    assertThat(smsc.redeliveries()).isEqualTo(1);
+    assertThat(events.inbound).extracting(InboundMessage::text).containsExactly(text);
+  }
+
+  @Test
   void aReceiptIsAcknowledgedOnlyOnceDurable() throws Exception {
     open(SmscSimulator.Options.defaults().withAutoReceipts(null).withRedelivery(0, Duration.ZERO));
     send(message("+447700900123", null, "hi", 0));
@@ -232,6 +260,7 @@ class SmppSessionTest {
             response-timeout = 3s
             bind-timeout = 3s
             durable-ack-timeout = 1s
+            receipt-id-wait = 200ms
             """
                 .formatted(port, PASSWORD)),
         ConfigFactory.defaultReference());
@@ -268,6 +297,7 @@ class SmppSessionTest {
     final List<InboundMessage> inbound = new CopyOnWriteArrayList<>();
     final AtomicInteger lost = new AtomicInteger();
     final AtomicBoolean failReceipts = new AtomicBoolean();
+    final AtomicInteger failInbound = new AtomicInteger();
 
     @Override
     public CompletionStage<Void> receipt(DeliveryReceipt receipt) {
@@ -280,6 +310,9 @@ class SmppSessionTest {
 
     @Override
     public CompletionStage<Void> inbound(InboundMessage message) {
+      if (failInbound.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return CompletableFuture.failedFuture(new IllegalStateException("broker down"));
+      }
       inbound.add(message);
       return CompletableFuture.completedFuture(null);
     }
