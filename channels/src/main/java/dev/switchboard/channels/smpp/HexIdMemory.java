@@ -29,7 +29,7 @@ final class HexIdMemory {
   /** A submit_sm got its answer; {@code respId} is null when it was refused or never came. */
   void answered(String respId) {
     if (respId != null) {
-      if (MessageIds.looksHex(respId)) {
+      if (SmscMessageIds.looksHex(respId)) {
         hex = true;
       }
       firstResponse.complete(null);

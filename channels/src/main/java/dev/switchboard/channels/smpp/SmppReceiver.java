@@ -1,5 +1,6 @@
 package dev.switchboard.channels.smpp;
 
+import dev.switchboard.engine.message.MessageIds;
 import dev.switchboard.engine.provider.DeliveryReceipt;
 import dev.switchboard.engine.provider.InboundMessage;
 import dev.switchboard.engine.provider.ProviderEvents;
@@ -115,13 +116,13 @@ final class SmppReceiver implements MessageReceiverListener {
         deliverSm.getOptionalParameter(OptionalParameter.Tag.RECEIPTED_MESSAGE_ID);
     String tlv = receipted == null ? "" : cString(receipted);
     if (!tlv.isBlank()) {
-      return MessageIds.canonical(tlv);
+      return SmscMessageIds.canonical(tlv);
     }
     if (text.id() == null || text.id().isBlank()) {
       return null;
     }
     boolean sawHex = false;
-    if (settings.receiptIdFormat() == MessageIds.Format.AUTO) {
+    if (settings.receiptIdFormat() == SmscMessageIds.Format.AUTO) {
       sawHex =
           sawHexIds
               .get()
@@ -130,7 +131,7 @@ final class SmppReceiver implements MessageReceiverListener {
                       new ProcessRequestException(
                           "receipt id format not known yet", SMPPConstant.STAT_ESME_RX_T_APPN));
     }
-    return MessageIds.ofReceiptText(text.id(), settings.receiptIdFormat(), sawHex);
+    return SmscMessageIds.ofReceiptText(text.id(), settings.receiptIdFormat(), sawHex);
   }
 
   private static Optional<ReceiptState> messageState(DeliverSm deliverSm) {
@@ -182,7 +183,7 @@ final class SmppReceiver implements MessageReceiverListener {
     }
     InboundMessage message =
         new InboundMessage(
-            "in_" + dev.switchboard.engine.message.MessageIds.random().substring(4),
+            "in_" + MessageIds.random().substring(4),
             settings.account(),
             channel,
             provider,

@@ -190,7 +190,7 @@ final class SmppSession implements ProviderSession {
                     (byte) 0,
                     part)
                 .getMessageId();
-        ids.add(MessageIds.canonical(id));
+        ids.add(SmscMessageIds.canonical(id));
       } catch (NegativeResponseException e) {
         CommandStatus.Classified classified = CommandStatus.classify(e.getCommandStatus());
         log.info(

@@ -27,7 +27,7 @@ public record SmppSettings(
     boolean registeredDelivery,
     String account,
     Duration moReassemblyTimeout,
-    MessageIds.Format receiptIdFormat,
+    SmscMessageIds.Format receiptIdFormat,
     Duration receiptIdWait,
     Duration durableAckTimeout) {
 
@@ -118,7 +118,7 @@ public record SmppSettings(
         c.getBoolean("registered-delivery"),
         c.getString("account"),
         c.getDuration("mo-reassembly-timeout"),
-        MessageIds.Format.parse(c.getString("receipt-id-format")),
+        SmscMessageIds.Format.parse(c.getString("receipt-id-format")),
         c.getDuration("receipt-id-wait"),
         c.getDuration("durable-ack-timeout"));
   }

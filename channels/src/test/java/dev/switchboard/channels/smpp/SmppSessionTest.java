@@ -66,7 +66,8 @@ class SmppSessionTest {
     assertThat(outcome)
         .isEqualTo(
             new SendOutcome.Sent(
-                MessageIds.canonical(m.messageId()), List.of(MessageIds.canonical(m.messageId()))));
+                SmscMessageIds.canonical(m.messageId()),
+                List.of(SmscMessageIds.canonical(m.messageId()))));
   }
 
   @Test
@@ -94,8 +95,8 @@ class SmppSessionTest {
     assertThat(first.length - 6 + second.length - 6).isEqualTo(200);
     assertThat(((SendOutcome.Sent) outcome).partIds())
         .containsExactly(
-            MessageIds.canonical(parts.get(0).messageId()),
-            MessageIds.canonical(parts.get(1).messageId()));
+            SmscMessageIds.canonical(parts.get(0).messageId()),
+            SmscMessageIds.canonical(parts.get(1).messageId()));
   }
 
   @Test
@@ -110,7 +111,7 @@ class SmppSessionTest {
     open(SmscSimulator.Options.defaults().withAutoReceipts("DELIVRD").withReceiptIdsDecimal(true));
     smsc.receiptTlv(false);
     SendOutcome.Sent sent = (SendOutcome.Sent) send(message("+447700900123", null, "hi", 0));
-    assertThat(MessageIds.looksHex(sent.providerMessageId())).isTrue();
+    assertThat(SmscMessageIds.looksHex(sent.providerMessageId())).isTrue();
     await().atMost(WAIT).until(() -> !events.receipts.isEmpty());
     DeliveryReceipt receipt = events.receipts.get(0);
     assertThat(receipt.providerMessageId()).isEqualTo(sent.providerMessageId());

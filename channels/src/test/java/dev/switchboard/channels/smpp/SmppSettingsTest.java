@@ -26,7 +26,7 @@ class SmppSettingsTest {
     assertThat(s.registeredDelivery()).isTrue();
     assertThat(s.account()).isEqualTo("default");
     assertThat(s.moReassemblyTimeout()).isEqualTo(Duration.ofMinutes(5));
-    assertThat(s.receiptIdFormat()).isEqualTo(MessageIds.Format.AUTO);
+    assertThat(s.receiptIdFormat()).isEqualTo(SmscMessageIds.Format.AUTO);
     assertThat(s.receiptIdWait()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.durableAckTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.toString()).doesNotContain("secret");

@@ -10,7 +10,7 @@ import java.util.Locale;
  * submit_sm_resp id (jsmpp's simulator writes it so); {@link #ofReceiptText} turns it back into hex
  * per {@link Format}.
  */
-public final class MessageIds {
+public final class SmscMessageIds {
 
   /** How a receipt text's {@code id:} relates to the submit_sm_resp ids. */
   public enum Format {
@@ -36,7 +36,7 @@ public final class MessageIds {
     }
   }
 
-  private MessageIds() {}
+  private SmscMessageIds() {}
 
   /** The canonical form of an id as the SMSC wrote it (a resp id, a receipted_message_id). */
   public static String canonical(String id) {
