@@ -3,6 +3,7 @@ package dev.switchboard.channels.smpp;
 import dev.switchboard.engine.message.OutboundMessage;
 import dev.switchboard.engine.provider.ProviderAdapter;
 import dev.switchboard.engine.provider.ProviderEvents;
+import dev.switchboard.engine.provider.ProviderLimits;
 import dev.switchboard.engine.provider.ProviderSession;
 import java.time.Clock;
 
@@ -47,5 +48,11 @@ public final class SmppProvider implements ProviderAdapter {
   @Override
   public int cost(OutboundMessage message) {
     return Math.max(1, SmsSegmenter.count(message.text()));
+  }
+
+  /** The URI's or block's window and tps: the runtime keeps to them (in segments per second). */
+  @Override
+  public ProviderLimits limits() {
+    return new ProviderLimits(settings.window(), settings.tps());
   }
 }

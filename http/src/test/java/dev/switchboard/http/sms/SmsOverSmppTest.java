@@ -40,7 +40,7 @@ class SmsOverSmppTest {
     smsc =
         SmscSimulator.start(
             SmscSimulator.Options.defaults()
-                .withCredentials("switchboard", "s3cret-pw")
+                .withCredentials("switchboard", "s3cretpw")
                 .withReceiptIdsDecimal(true));
     amqpUri = SharedBroker.freshVhostUri("smpp");
     node =
@@ -55,7 +55,7 @@ class SmsOverSmppTest {
                         "name",
                         "smsc-a",
                         "uri",
-                        "smpp://switchboard:s3cret-pw@127.0.0.1:"
+                        "smpp://switchboard:s3cretpw@127.0.0.1:"
                             + smsc.port()
                             + "?source=Switchboard&window=4&tps=200")),
                 "switchboard.engine.provider-runtime.restart-backoff.min",
@@ -191,7 +191,7 @@ class SmsOverSmppTest {
       assertThat(read.path("attempts").asInt()).isZero();
     }
     JsonNode provider = node.get("/health/ready").json().path("components").path("provider.smsc-a");
-    assertThat(provider.path("lastError").asText()).isNotEmpty().doesNotContain("s3cret-pw");
+    assertThat(provider.path("lastError").asText()).isNotEmpty().doesNotContain("s3cretpw");
 
     smsc.refuseBinds(0);
 
@@ -199,7 +199,7 @@ class SmsOverSmppTest {
       awaitStatus(id, "delivered");
       assertThat(node.get("/v1/messages/" + id).json().path("attempts").asInt()).isEqualTo(1);
     }
-    assertThat(node.get("/health/ready").body()).doesNotContain("s3cret-pw");
+    assertThat(node.get("/health/ready").body()).doesNotContain("s3cretpw");
   }
 
   private String send(String to, String text) {
