@@ -1,6 +1,7 @@
 package dev.switchboard.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.engine.delivery.MessageDocument;
 import dev.switchboard.engine.delivery.MessageGateway;
 import dev.switchboard.engine.message.MessageIds;
 import dev.switchboard.engine.message.OutboundMessage;
@@ -136,7 +137,7 @@ public final class MessageRoutes extends AllDirectives {
             return complete(
                 Json.response(
                     accepted.created() ? StatusCodes.ACCEPTED : StatusCodes.OK,
-                    MessageJson.accepted(accepted.view().message())));
+                    MessageDocument.accepted(accepted.view().message())));
           }
           MessageGateway.Unavailable unavailable = (MessageGateway.Unavailable) submission;
           LOG.warn(
@@ -257,7 +258,7 @@ public final class MessageRoutes extends AllDirectives {
           }
           return found
               .get()
-              .map(view -> complete(Json.response(StatusCodes.OK, MessageJson.view(view))))
+              .map(view -> complete(Json.response(StatusCodes.OK, MessageDocument.view(view))))
               .orElseGet(() -> complete(ApiError.notFound("no message " + id)));
         });
   }
