@@ -19,6 +19,8 @@ import dev.switchboard.engine.provider.DeliveryReceipt;
 import dev.switchboard.engine.provider.InboundMessage;
 import dev.switchboard.engine.provider.ProviderEvents;
 import dev.switchboard.engine.provider.ProviderRegistry;
+import dev.switchboard.engine.webhook.WebhookAccount;
+import dev.switchboard.engine.webhook.Webhooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -45,14 +47,29 @@ public final class Engine {
   private final EngineSettings settings;
   private final MessageGateway gateway;
   private final HealthRegistry health;
+  private final Webhooks webhooks;
 
-  private Engine(EngineSettings settings, MessageGateway gateway, HealthRegistry health) {
+  private Engine(
+      EngineSettings settings, MessageGateway gateway, HealthRegistry health, Webhooks webhooks) {
     this.settings = settings;
     this.gateway = gateway;
     this.health = health;
+    this.webhooks = webhooks;
   }
 
+  /** An engine whose accounts take no webhooks (events for them are dead-lettered). */
   public static Engine start(ActorContext<?> ctx, EngineSettings settings, MeterRegistry meters) {
+    return start(ctx, settings, meters, List.of());
+  }
+
+  /**
+   * @param accounts every account's webhook target and secret
+   */
+  public static Engine start(
+      ActorContext<?> ctx,
+      EngineSettings settings,
+      MeterRegistry meters,
+      List<WebhookAccount> accounts) {
     ActorSystem<?> system = ctx.getSystem();
     Clock clock = Clock.systemUTC();
     Cluster cluster = Cluster.get(system);
@@ -141,10 +158,15 @@ public final class Engine {
             system.executionContext());
     health.register(new ClusterHealth(cluster));
 
+    // Customer webhooks: message status changes and inbound messages are handed to it.
+    Webhooks webhooks =
+        Webhooks.start(system, settings.webhooks(), settings.db(), accounts, meters, clock);
+    health.register(webhooks.health());
+
     MessageGateway gateway =
         new MessageGateway(
             sharding, system.scheduler(), system.executionContext(), settings.delivery(), routes);
-    return new Engine(settings, gateway, health);
+    return new Engine(settings, gateway, health, webhooks);
   }
 
   public MessageGateway gateway() {
@@ -153,6 +175,11 @@ public final class Engine {
 
   public HealthRegistry health() {
     return health;
+  }
+
+  /** Customer webhooks: the {@link dev.switchboard.engine.webhook.CustomerEvents} to call. */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   public List<ChannelSettings> channels() {

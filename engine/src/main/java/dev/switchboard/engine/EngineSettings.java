@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import dev.switchboard.engine.broker.BrokerSettings;
 import dev.switchboard.engine.delivery.DeliverySettings;
 import dev.switchboard.engine.persistence.DatabaseSettings;
+import dev.switchboard.engine.webhook.WebhookSettings;
 import java.util.List;
 
 /** Every engine setting, read once from {@code switchboard.*}. */
@@ -11,13 +12,15 @@ public record EngineSettings(
     List<ChannelSettings> channels,
     BrokerSettings broker,
     DeliverySettings delivery,
-    DatabaseSettings db) {
+    DatabaseSettings db,
+    WebhookSettings webhooks) {
 
   public static EngineSettings create(Config root) {
     return new EngineSettings(
         ChannelSettings.all(root.getConfig("switchboard.engine.channels")),
         BrokerSettings.create(root),
         DeliverySettings.create(root),
-        DatabaseSettings.create(root));
+        DatabaseSettings.create(root),
+        WebhookSettings.create(root));
   }
 }
