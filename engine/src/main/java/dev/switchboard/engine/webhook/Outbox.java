@@ -314,6 +314,30 @@ public final class Outbox {
                     }));
   }
 
+  /**
+   * Deletes up to {@code limit} events delivered before {@code before} (a delivered row's
+   * next_attempt_at is its delivery time, so the due index finds them); the number deleted.
+   */
+  public CompletableFuture<Integer> purgeDelivered(Instant before, int limit) {
+    String sql =
+        "DELETE FROM "
+            + TABLE
+            + " WHERE id IN (SELECT id FROM "
+            + TABLE
+            + " WHERE state = 'delivered' AND next_attempt_at < ? LIMIT ?)";
+    return ready()
+        .thenCompose(
+            ok ->
+                store.run(
+                    connection -> {
+                      try (PreparedStatement st = connection.prepareStatement(sql)) {
+                        st.setLong(1, before.toEpochMilli());
+                        st.setInt(2, limit);
+                        return st.executeUpdate();
+                      }
+                    }));
+  }
+
   /** Counts for health and gauges. */
   public record Stats(long pending, long dead, Instant oldestPending) {}
 

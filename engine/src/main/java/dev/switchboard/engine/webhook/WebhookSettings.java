@@ -18,6 +18,7 @@ public record WebhookSettings(
     Duration backoffMax,
     double backoffMultiplier,
     Duration sampleInterval,
+    Duration deliveredRetention,
     int poolSize,
     String blockingDispatcher) {
 
@@ -50,6 +51,7 @@ public record WebhookSettings(
         c.getDuration("backoff.max"),
         c.getDouble("backoff.multiplier"),
         c.getDuration("sample-interval"),
+        c.getDuration("delivered-retention"),
         c.getInt("pool-size"),
         PATH + ".blocking-dispatcher");
   }

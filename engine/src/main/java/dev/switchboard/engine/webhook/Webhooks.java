@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Webhooks implements CustomerEvents, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
+  // Bounded, so one sample never holds the table long; a backlog goes over several samples.
+  private static final int PURGE_BATCH = 1000;
 
   private final Outbox outbox;
   private final SqlStore store;
@@ -79,7 +81,18 @@ public final class Webhooks implements CustomerEvents, AutoCloseable {
     Map<String, WebhookAccount> byId =
         accounts.stream()
             .collect(Collectors.toUnmodifiableMap(WebhookAccount::id, Function.identity()));
+    TargetPolicy policy = settings.policy();
     for (WebhookAccount account : accounts) {
+      Optional<String> refused =
+          account.inboundUrl() == null ? Optional.empty() : policy.checkUrl(account.inboundUrl());
+      refused.ifPresent(
+          reason ->
+              LOG.warn(
+                  "inbound URL refused: account={} inboundUrl={} reason={} (its inbound events"
+                      + " are dead-lettered)",
+                  account.id(),
+                  account.inboundUrl(),
+                  reason));
       if (account.inboundUrl() != null && account.secret() == null) {
         LOG.warn(
             "webhook secret missing: account={} inboundUrl={} (its events are dead-lettered, never"
@@ -118,7 +131,7 @@ public final class Webhooks implements CustomerEvents, AutoCloseable {
             .scheduleWithFixedDelay(
                 Duration.ZERO,
                 settings.sampleInterval(),
-                () -> sample(outbox, health, metrics),
+                () -> sample(outbox, health, metrics, settings, clock),
                 system.executionContext());
     Webhooks webhooks =
         new Webhooks(outbox, store, byId, dispatcher, health, metrics, sampler, clock);
@@ -133,7 +146,12 @@ public final class Webhooks implements CustomerEvents, AutoCloseable {
     return webhooks;
   }
 
-  private static void sample(Outbox outbox, WebhookHealth health, WebhookMetrics metrics) {
+  private static void sample(
+      Outbox outbox,
+      WebhookHealth health,
+      WebhookMetrics metrics,
+      WebhookSettings settings,
+      Clock clock) {
     outbox
         .stats()
         .whenComplete(
@@ -142,6 +160,14 @@ public final class Webhooks implements CustomerEvents, AutoCloseable {
                 metrics.storeError("sample");
               }
               health.sampled(stats, error == null ? null : describe(error));
+            });
+    outbox
+        .purgeDelivered(clock.instant().minus(settings.deliveredRetention()), PURGE_BATCH)
+        .whenComplete(
+            (deleted, error) -> {
+              if (error != null) {
+                metrics.storeError("purge");
+              }
             });
   }
 
