@@ -18,9 +18,11 @@ public final class WebhookMetrics {
     this.meters = meters;
     Gauge.builder("switchboard.webhook.pending", health, WebhookHealth::pending)
         .description("Webhook events waiting for delivery (sampled)")
+        .strongReference(true)
         .register(meters);
     Gauge.builder("switchboard.webhook.dead", health, WebhookHealth::dead)
         .description("Dead-lettered webhook events (sampled)")
+        .strongReference(true)
         .register(meters);
   }
 
