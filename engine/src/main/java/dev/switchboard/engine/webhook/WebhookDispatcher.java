@@ -61,6 +61,8 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
   private final Setup setup;
   private final WebhookSettings settings;
   private final Map<String, Integer> inFlight = new HashMap<>();
+  // Event id -> target of the attempts this incarnation started (a restart forgets them).
+  private final Map<String, String> started = new HashMap<>();
   private int inFlightTotal;
   private boolean claiming;
   private boolean claimAgain;
@@ -161,6 +163,7 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
   }
 
   private void start(OutboxRow row) {
+    started.put(row.id(), row.target());
     inFlight.merge(row.target(), 1, Integer::sum);
     inFlightTotal++;
     getContext()
@@ -172,8 +175,12 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
 
   private Behavior<Command> onAttempted(Attempted attempted) {
     OutboxRow row = attempted.row();
-    inFlight.computeIfPresent(row.target(), (target, count) -> count > 1 ? count - 1 : null);
-    inFlightTotal--;
+    // The result of an attempt an earlier incarnation started is still recorded (the lease is
+    // this owner's) but frees no slot of this one.
+    if (started.remove(row.id()) != null) {
+      inFlight.computeIfPresent(row.target(), (target, count) -> count > 1 ? count - 1 : null);
+      inFlightTotal--;
+    }
     int attempts = row.attempts() + 1;
     Instant now = setup.clock().instant();
     String state;
