@@ -24,6 +24,8 @@ import dev.switchboard.engine.provider.ProviderRegistry;
 import dev.switchboard.engine.receipt.ReceiptIndex;
 import dev.switchboard.engine.receipt.ReceiptWork;
 import dev.switchboard.engine.webhook.CustomerEvents;
+import dev.switchboard.engine.webhook.WebhookAccount;
+import dev.switchboard.engine.webhook.Webhooks;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -51,20 +53,30 @@ public final class Engine {
   private final EngineSettings settings;
   private final MessageGateway gateway;
   private final HealthRegistry health;
+  private final Webhooks webhooks;
 
-  private Engine(EngineSettings settings, MessageGateway gateway, HealthRegistry health) {
+  private Engine(
+      EngineSettings settings, MessageGateway gateway, HealthRegistry health, Webhooks webhooks) {
     this.settings = settings;
     this.gateway = gateway;
     this.health = health;
+    this.webhooks = webhooks;
   }
 
+  /** An engine whose accounts take no webhooks (events for them are dead-lettered). */
   public static Engine start(ActorContext<?> ctx, EngineSettings settings, MeterRegistry meters)
       throws java.sql.SQLException {
-    return start(ctx, settings, meters, CustomerEvents.NONE);
+    return start(ctx, settings, meters, List.of());
   }
 
+  /**
+   * @param accounts every account's webhook target and secret
+   */
   public static Engine start(
-      ActorContext<?> ctx, EngineSettings settings, MeterRegistry meters, CustomerEvents events)
+      ActorContext<?> ctx,
+      EngineSettings settings,
+      MeterRegistry meters,
+      List<WebhookAccount> accounts)
       throws java.sql.SQLException {
     ActorSystem<?> system = ctx.getSystem();
     Clock clock = Clock.systemUTC();
@@ -87,6 +99,11 @@ public final class Engine {
 
     ClusterSharding sharding = ClusterSharding.get(system);
     HealthRegistry health = new HealthRegistry();
+    // Customer webhooks: message status changes and inbound messages are handed to them.
+    Webhooks webhooks =
+        Webhooks.start(system, settings.webhooks(), settings.db(), accounts, meters, clock);
+    health.register(webhooks.health());
+    CustomerEvents events = webhooks;
     // The consumers' gates read the providers' state, and the providers publish through the
     // channels' publishers: the registry is filled in once both exist.
     AtomicReference<ProviderRegistry> providers = new AtomicReference<>();
@@ -167,7 +184,7 @@ public final class Engine {
     MessageGateway gateway =
         new MessageGateway(
             sharding, system.scheduler(), system.executionContext(), settings.delivery(), routes);
-    return new Engine(settings, gateway, health);
+    return new Engine(settings, gateway, health, webhooks);
   }
 
   // A job goes to its message's entity; the consumer acks it when the entity is done with it, and
@@ -202,6 +219,11 @@ public final class Engine {
 
   public HealthRegistry health() {
     return health;
+  }
+
+  /** Customer webhooks: the {@link dev.switchboard.engine.webhook.CustomerEvents} to call. */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   public List<ChannelSettings> channels() {

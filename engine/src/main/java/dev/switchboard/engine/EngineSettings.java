@@ -5,6 +5,7 @@ import dev.switchboard.engine.broker.BrokerSettings;
 import dev.switchboard.engine.delivery.DeliverySettings;
 import dev.switchboard.engine.persistence.DatabaseSettings;
 import dev.switchboard.engine.provider.ProviderSettings;
+import dev.switchboard.engine.webhook.WebhookSettings;
 import java.util.List;
 
 /** Every engine setting, read once from {@code switchboard.*}. */
@@ -13,7 +14,8 @@ public record EngineSettings(
     BrokerSettings broker,
     DeliverySettings delivery,
     DatabaseSettings db,
-    ProviderSettings providers) {
+    ProviderSettings providers,
+    WebhookSettings webhooks) {
 
   public static EngineSettings create(Config root) {
     return new EngineSettings(
@@ -23,6 +25,7 @@ public record EngineSettings(
         BrokerSettings.create(root),
         DeliverySettings.create(root),
         DatabaseSettings.create(root),
-        ProviderSettings.create(root));
+        ProviderSettings.create(root),
+        WebhookSettings.create(root));
   }
 }

@@ -6,11 +6,14 @@ import dev.switchboard.engine.Engine;
 import dev.switchboard.engine.EngineSettings;
 import dev.switchboard.engine.SwitchboardConfig;
 import dev.switchboard.engine.persistence.JournalSchema;
+import dev.switchboard.engine.webhook.WebhookAccount;
 import dev.switchboard.http.api.ApiRoutes;
 import dev.switchboard.http.api.HealthRoutes;
 import dev.switchboard.http.api.MessageRoutes;
 import dev.switchboard.http.api.MetricsRoutes;
+import dev.switchboard.http.api.WebhookRoutes;
 import dev.switchboard.http.auth.ApiKeys;
+import dev.switchboard.http.auth.WebhookAccounts;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -19,6 +22,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +64,7 @@ public final class SwitchboardApp implements AutoCloseable {
       LOG.info("journal schema created: url={}", settings.db().displayUrl());
     }
     ApiKeys keys = ApiKeys.create(config, settings.db().dataDir());
+    List<WebhookAccount> accounts = WebhookAccounts.create(config);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
@@ -70,19 +75,21 @@ public final class SwitchboardApp implements AutoCloseable {
     Behavior<Void> guardian =
         Behaviors.setup(
             ctx -> {
-              Engine engine = Engine.start(ctx, settings, meters);
+              Engine engine = Engine.start(ctx, settings, meters, WebhookAccounts.create(config));
               MessageRoutes messages =
                   new MessageRoutes(
                       engine.gateway(),
                       engine.channels().stream()
                           .map(ChannelSettings::name)
                           .collect(Collectors.toSet()),
+                      settings.webhooks().policy(),
                       http,
                       Clock.systemUTC());
               ApiRoutes routes =
                   new ApiRoutes(
                       keys,
                       messages,
+                      new WebhookRoutes(engine.webhooks()),
                       new HealthRoutes(engine.health()),
                       new MetricsRoutes(meters),
                       meters);

@@ -12,8 +12,9 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * A channel's ordered provider instances: each attempt goes to the first instance that is up and
- * not throttled. The channel can take work while any of them can; its consumer stops taking jobs
- * while none can.
+ * not throttled (else to the first one connected, which holds it through its pause). The channel
+ * takes new work while an instance is up and not throttled; its consumer stops taking jobs while
+ * none is.
  */
 public final class ChannelRoute implements ChannelProvider {
 
@@ -59,17 +60,31 @@ public final class ChannelRoute implements ChannelProvider {
 
   @Override
   public CompletionStage<SendOutcome> send(OutboundMessage message, int attempt) {
+    Instance target = first(ProviderHealth::available);
+    if (target == null) {
+      // Throttled instances still take a job already in hand: their runtime holds it until the
+      // pause is over, instead of it going back to the broker and round again.
+      target = first(ProviderHealth::connected);
+    }
+    if (target == null) {
+      return CompletableFuture.completedFuture(
+          new SendOutcome.NotAttempted("no provider of channel " + channel + " is available"));
+    }
+    Instance chosen = target;
+    return AskPattern.<ProviderRuntime.Command, SendOutcome>ask(
+            chosen.runtime(),
+            replyTo -> new ProviderRuntime.Send(message, attempt, replyTo),
+            askTimeout,
+            scheduler)
+        .thenApplyAsync(outcome -> outcome, executor);
+  }
+
+  private Instance first(java.util.function.Predicate<ProviderHealth> usable) {
     for (Instance instance : instances) {
-      if (instance.health().available()) {
-        return AskPattern.<ProviderRuntime.Command, SendOutcome>ask(
-                instance.runtime(),
-                replyTo -> new ProviderRuntime.Send(message, attempt, replyTo),
-                askTimeout,
-                scheduler)
-            .thenApplyAsync(outcome -> outcome, executor);
+      if (usable.test(instance.health())) {
+        return instance;
       }
     }
-    return CompletableFuture.completedFuture(
-        new SendOutcome.NotAttempted("no provider of channel " + channel + " is available"));
+    return null;
   }
 }

@@ -93,6 +93,11 @@ public final class ProviderHealth implements HealthComponent {
         && (throttledUntil == null || !clock.instant().isBefore(throttledUntil));
   }
 
+  /** Connected, throttled or not: the runtime can hold a send until its pause is over. */
+  public synchronized boolean connected() {
+    return state == State.UP;
+  }
+
   public synchronized State state() {
     return state;
   }

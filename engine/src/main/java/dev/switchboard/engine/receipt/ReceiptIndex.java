@@ -13,7 +13,8 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The provider-id index in the journal's database: one row per id a provider gave a message (one
- * per SMS segment), keyed by provider instance and id. Recording the same id again is harmless.
+ * per SMS segment), keyed by provider instance and id. SMSCs reuse ids once their counters wrap (or
+ * after a reset), so the newest message recorded under an id wins.
  */
 public final class ReceiptIndex implements ProviderIdIndex {
   static final String TABLE = "switchboard_provider_ids";
@@ -30,7 +31,8 @@ public final class ReceiptIndex implements ProviderIdIndex {
             ? "INSERT INTO "
                 + TABLE
                 + " (provider, provider_message_id, message_id, created_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING"
+                + " ON CONFLICT (provider, provider_message_id) DO UPDATE"
+                + " SET message_id = EXCLUDED.message_id, created_at = EXCLUDED.created_at"
             : "MERGE INTO "
                 + TABLE
                 + " (provider, provider_message_id, message_id, created_at)"

@@ -96,10 +96,9 @@ class ChannelRouteTest {
   }
 
   @Test
-  void withNoInstanceAvailableTheAnswerIsNotAttemptedWithoutAskingAnyone() throws Exception {
+  void withNoInstanceUpTheAnswerIsNotAttemptedWithoutAskingAnyone() throws Exception {
     firstHealth.failed("bind refused");
-    secondHealth.opened();
-    secondHealth.throttled("429", clock.instant().plusSeconds(5));
+    secondHealth.failed("connection refused");
 
     CompletableFuture<SendOutcome> outcome = route.send(message(), 1).toCompletableFuture();
 
@@ -108,6 +107,19 @@ class ChannelRouteTest {
     assertThat(((SendOutcome.NotAttempted) outcome.get()).reason()).contains("sms");
     first.expectNoMessage(Duration.ofMillis(100));
     second.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aJobInHandGoesToAThrottledInstanceWhenNoneIsAvailable() {
+    firstHealth.failed("bind refused");
+    secondHealth.opened();
+    secondHealth.throttled("429", clock.instant().plusSeconds(5));
+
+    route.send(message(), 1);
+
+    assertThat(route.available()).isFalse();
+    second.expectMessageClass(ProviderRuntime.Send.class);
+    first.expectNoMessage(Duration.ofMillis(100));
   }
 
   @Test

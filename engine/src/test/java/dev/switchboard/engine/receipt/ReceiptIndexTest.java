@@ -111,6 +111,18 @@ class ReceiptIndexTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"postgres", "h2"})
+  void anIdTheSmscReusesNamesTheNewestMessage(String db) throws Exception {
+    ReceiptIndex index = indexes.get(db);
+    String provider = provider();
+
+    await(index.record(provider, List.of("sm-wrapped"), "msg-old"));
+    await(index.record(provider, List.of("sm-wrapped"), "msg-new"));
+
+    assertThat(await(index.find(provider, "sm-wrapped"))).contains("msg-new");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"postgres", "h2"})
   void idsAreKeptApartByProvider(String db) throws Exception {
     ReceiptIndex index = indexes.get(db);
     String one = provider();

@@ -20,6 +20,7 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 public final class ApiRoutes extends AllDirectives {
   private final ApiKeys keys;
   private final MessageRoutes messages;
+  private final WebhookRoutes webhooks;
   private final HealthRoutes health;
   private final MetricsRoutes metrics;
   private final UnexpectedErrors unexpected;
@@ -27,11 +28,13 @@ public final class ApiRoutes extends AllDirectives {
   public ApiRoutes(
       ApiKeys keys,
       MessageRoutes messages,
+      WebhookRoutes webhooks,
       HealthRoutes health,
       MetricsRoutes metrics,
       MeterRegistry meters) {
     this.keys = keys;
     this.messages = messages;
+    this.webhooks = webhooks;
     this.health = health;
     this.metrics = metrics;
     this.unexpected = new UnexpectedErrors(meters);
@@ -64,7 +67,7 @@ public final class ApiRoutes extends AllDirectives {
                   .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                   .map(h -> h.substring(7).trim());
           return key.flatMap(keys::authenticate)
-              .map(messages::routes)
+              .map(account -> concat(messages.routes(account), webhooks.routes(account)))
               .orElseGet(() -> complete(ApiError.unauthorized()));
         });
   }

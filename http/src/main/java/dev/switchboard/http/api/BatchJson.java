@@ -1,5 +1,6 @@
 package dev.switchboard.http.api;
 
+import dev.switchboard.engine.delivery.MessageDocument;
 import dev.switchboard.engine.message.FieldError;
 import dev.switchboard.engine.message.OutboundMessage;
 import java.time.Duration;
@@ -22,7 +23,7 @@ final class BatchJson {
   static Map<String, Object> accepted(int index, OutboundMessage message, boolean created) {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("index", index);
-    result.putAll(MessageJson.accepted(message));
+    result.putAll(MessageDocument.accepted(message));
     result.put("created", created);
     return result;
   }

@@ -3,6 +3,7 @@ package dev.switchboard.http.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engine.message.FieldError;
+import dev.switchboard.engine.webhook.TargetPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -45,7 +46,7 @@ public record BatchRequest(List<Item> items) {
   /** An item that is not a valid message; {@code error.field} is relative to the item. */
   public record InvalidItem(int index, FieldError error) implements Item {}
 
-  public static Parsed parse(JsonNode body, Set<String> enabledChannels) {
+  public static Parsed parse(JsonNode body, Set<String> enabledChannels, TargetPolicy targets) {
     if (!body.isObject()) {
       return new Invalid(new FieldError(null, "the body must be a JSON object"));
     }
@@ -68,13 +69,17 @@ public record BatchRequest(List<Item> items) {
     // Two items with one key would name one message: the later ones are refused, not merged.
     Map<String, Integer> keys = new HashMap<>();
     for (int i = 0; i < messages.size(); i++) {
-      items.add(item(i, messages.get(i), enabledChannels, keys));
+      items.add(item(i, messages.get(i), enabledChannels, targets, keys));
     }
     return new Valid(new BatchRequest(items));
   }
 
   private static Item item(
-      int index, JsonNode node, Set<String> enabledChannels, Map<String, Integer> keys) {
+      int index,
+      JsonNode node,
+      Set<String> enabledChannels,
+      TargetPolicy targets,
+      Map<String, Integer> keys) {
     if (!node.isObject()) {
       return new InvalidItem(index, new FieldError(null, "a message must be a JSON object"));
     }
@@ -98,7 +103,7 @@ public record BatchRequest(List<Item> items) {
       message = message.deepCopy();
       message.remove(IDEMPOTENCY_KEY);
     }
-    MessageRequest.Parsed parsed = MessageRequest.parse(message, enabledChannels);
+    MessageRequest.Parsed parsed = MessageRequest.parse(message, enabledChannels, targets);
     if (parsed instanceof MessageRequest.Invalid invalid) {
       return new InvalidItem(index, invalid.error());
     }

@@ -3,8 +3,7 @@ package dev.switchboard.http.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.message.ChannelKind;
 import dev.switchboard.engine.message.FieldError;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.switchboard.engine.webhook.TargetPolicy;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,15 +39,17 @@ public record MessageRequest(
 
   public record Invalid(FieldError error) implements Parsed {}
 
-  public static Parsed parse(JsonNode body, Set<String> enabledChannels) {
+  /** {@code targets} decides which callback URLs are allowed (SSRF). */
+  public static Parsed parse(JsonNode body, Set<String> enabledChannels, TargetPolicy targets) {
     try {
-      return new Valid(read(body, enabledChannels));
+      return new Valid(read(body, enabledChannels, targets));
     } catch (Rejected r) {
       return new Invalid(r.error);
     }
   }
 
-  private static MessageRequest read(JsonNode body, Set<String> enabledChannels) {
+  private static MessageRequest read(
+      JsonNode body, Set<String> enabledChannels, TargetPolicy targets) {
     if (!body.isObject()) {
       throw new Rejected(null, "the body must be a JSON object");
     }
@@ -80,7 +81,7 @@ public record MessageRequest(
     }
     String callbackUrl = optionalString(body, "callbackUrl").orElse(null);
     if (callbackUrl != null) {
-      checkUrl(callbackUrl);
+      checkUrl(callbackUrl, targets);
     }
     long ttl = ttlSeconds(body);
     return new MessageRequest(channel, to, from, text, callbackUrl, ttl, metadata(body));
@@ -101,21 +102,13 @@ public record MessageRequest(
     return Optional.of(node.textValue());
   }
 
-  private static void checkUrl(String url) {
+  private static void checkUrl(String url, TargetPolicy targets) {
     if (url.length() > MAX_URL) {
       throw new Rejected("callbackUrl", "must be at most " + MAX_URL + " characters");
     }
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme();
-      if (scheme == null
-          || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
-          || uri.getHost() == null) {
-        throw new Rejected("callbackUrl", "must be an absolute http(s) URL");
-      }
-    } catch (URISyntaxException e) {
-      throw new Rejected("callbackUrl", "must be an absolute http(s) URL");
-    }
+    targets
+        .checkUrl(url)
+        .ifPresent(reason -> Rejected.throwFor(new FieldError("callbackUrl", reason)));
   }
 
   private static long ttlSeconds(JsonNode body) {

@@ -1,9 +1,11 @@
 package dev.switchboard.http.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchboard.engine.delivery.MessageDocument;
 import dev.switchboard.engine.delivery.MessageGateway;
 import dev.switchboard.engine.message.MessageIds;
 import dev.switchboard.engine.message.OutboundMessage;
+import dev.switchboard.engine.webhook.TargetPolicy;
 import dev.switchboard.http.HttpSettings;
 import dev.switchboard.http.auth.Account;
 import java.time.Clock;
@@ -31,13 +33,22 @@ public final class MessageRoutes extends AllDirectives {
 
   private final MessageGateway gateway;
   private final Set<String> enabledChannels;
+  private final TargetPolicy targets;
   private final HttpSettings settings;
   private final Clock clock;
 
+  /**
+   * @param targets which callback URLs are allowed
+   */
   public MessageRoutes(
-      MessageGateway gateway, Set<String> enabledChannels, HttpSettings settings, Clock clock) {
+      MessageGateway gateway,
+      Set<String> enabledChannels,
+      TargetPolicy targets,
+      HttpSettings settings,
+      Clock clock) {
     this.gateway = gateway;
     this.enabledChannels = Set.copyOf(enabledChannels);
+    this.targets = targets;
     this.settings = settings;
     this.clock = clock;
   }
@@ -123,7 +134,7 @@ public final class MessageRoutes extends AllDirectives {
   }
 
   private Route submit(Account account, Optional<String> idempotencyKey, JsonNode body) {
-    MessageRequest.Parsed parsed = MessageRequest.parse(body, enabledChannels);
+    MessageRequest.Parsed parsed = MessageRequest.parse(body, enabledChannels, targets);
     if (parsed instanceof MessageRequest.Invalid invalid) {
       return complete(ApiError.invalid(invalid.error().field(), invalid.error().message()));
     }
@@ -136,7 +147,7 @@ public final class MessageRoutes extends AllDirectives {
             return complete(
                 Json.response(
                     accepted.created() ? StatusCodes.ACCEPTED : StatusCodes.OK,
-                    MessageJson.accepted(accepted.view().message())));
+                    MessageDocument.accepted(accepted.view().message())));
           }
           MessageGateway.Unavailable unavailable = (MessageGateway.Unavailable) submission;
           LOG.warn(
@@ -152,7 +163,7 @@ public final class MessageRoutes extends AllDirectives {
   }
 
   private Route submitBatch(Account account, JsonNode body) {
-    BatchRequest.Parsed parsed = BatchRequest.parse(body, enabledChannels);
+    BatchRequest.Parsed parsed = BatchRequest.parse(body, enabledChannels, targets);
     if (parsed instanceof BatchRequest.Invalid invalid) {
       return complete(ApiError.invalid(invalid.error().field(), invalid.error().message()));
     }
@@ -257,7 +268,7 @@ public final class MessageRoutes extends AllDirectives {
           }
           return found
               .get()
-              .map(view -> complete(Json.response(StatusCodes.OK, MessageJson.view(view))))
+              .map(view -> complete(Json.response(StatusCodes.OK, MessageDocument.view(view))))
               .orElseGet(() -> complete(ApiError.notFound("no message " + id)));
         });
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engine.message.FieldError;
+import dev.switchboard.engine.webhook.TargetPolicy;
 import dev.switchboard.http.api.BatchRequest.InvalidItem;
 import dev.switchboard.http.api.BatchRequest.ValidItem;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class BatchRequestTest {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final TargetPolicy OPEN = new TargetPolicy(true);
   private static final Set<String> SANDBOX_ONLY = Set.of("sandbox");
 
   private static JsonNode json(String text) {
@@ -46,13 +48,13 @@ class BatchRequestTest {
   }
 
   private static List<BatchRequest.Item> items(JsonNode body) {
-    BatchRequest.Parsed parsed = BatchRequest.parse(body, SANDBOX_ONLY);
+    BatchRequest.Parsed parsed = BatchRequest.parse(body, SANDBOX_ONLY, OPEN);
     assertThat(parsed).isInstanceOf(BatchRequest.Valid.class);
     return ((BatchRequest.Valid) parsed).batch().items();
   }
 
   private static FieldError refused(JsonNode body) {
-    BatchRequest.Parsed parsed = BatchRequest.parse(body, SANDBOX_ONLY);
+    BatchRequest.Parsed parsed = BatchRequest.parse(body, SANDBOX_ONLY, OPEN);
     assertThat(parsed).isInstanceOf(BatchRequest.Invalid.class);
     FieldError error = ((BatchRequest.Invalid) parsed).error();
     assertThat(error.message()).isNotBlank();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.engine.message.ChannelKind;
 import dev.switchboard.engine.message.FieldError;
+import dev.switchboard.engine.webhook.TargetPolicy;
 import dev.switchboard.http.api.MessageRequest.Invalid;
 import dev.switchboard.http.api.MessageRequest.Parsed;
 import dev.switchboard.http.api.MessageRequest.Valid;
@@ -21,6 +22,9 @@ class MessageRequestTest {
   private static final Set<String> ALL = Set.of("sandbox", "sms", "messenger", "twitter");
   private static final Set<String> SANDBOX_ONLY = Set.of("sandbox");
   private static final String E164 = "+447700900123";
+  // Development settings (plain http and private addresses allowed) unless a test says otherwise.
+  private static final TargetPolicy OPEN = new TargetPolicy(true);
+  private static final TargetPolicy STRICT = new TargetPolicy(false);
 
   private static JsonNode json(String text) {
     try {
@@ -60,7 +64,7 @@ class MessageRequestTest {
   }
 
   private static MessageRequest valid(JsonNode body, Set<String> enabled) {
-    Parsed parsed = MessageRequest.parse(body, enabled);
+    Parsed parsed = MessageRequest.parse(body, enabled, OPEN);
     assertThat(parsed).isInstanceOf(Valid.class);
     return ((Valid) parsed).request();
   }
@@ -70,7 +74,7 @@ class MessageRequestTest {
   }
 
   private static FieldError invalid(JsonNode body, Set<String> enabled) {
-    Parsed parsed = MessageRequest.parse(body, enabled);
+    Parsed parsed = MessageRequest.parse(body, enabled, OPEN);
     assertThat(parsed).isInstanceOf(Invalid.class);
     FieldError error = ((Invalid) parsed).error();
     assertThat(error.message()).isNotBlank();
@@ -289,9 +293,39 @@ class MessageRequestTest {
     assertThat(valid(body).callbackUrl()).isEqualTo(url);
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://example.com/h",
+        "https://127.0.0.1/h",
+        "https://localhost/h",
+        "https://10.0.0.1/h",
+        "https://169.254.169.254/latest",
+        "https://[::1]/h"
+      })
+  void callbackUrlMustBePublicHttpsUnlessPrivateTargetsAreAllowed(String url) {
+    ObjectNode body = sandbox();
+    body.put("callbackUrl", url);
+
+    Parsed parsed = MessageRequest.parse(body, ALL, STRICT);
+
+    assertThat(parsed).isInstanceOf(Invalid.class);
+    assertThat(((Invalid) parsed).error().field()).isEqualTo("callbackUrl");
+    assertThat(((Invalid) parsed).error().message()).isNotBlank();
+    assertThat(valid(body).callbackUrl()).isEqualTo(url);
+  }
+
+  @Test
+  void publicHttpsCallbackUrlIsAcceptedByTheStrictPolicy() {
+    ObjectNode body = sandbox();
+    body.put("callbackUrl", "https://hooks.example.com/switchboard");
+
+    assertThat(MessageRequest.parse(body, ALL, STRICT)).isInstanceOf(Valid.class);
+  }
+
   @Test
   void bodyThatIsAnArrayIsRejectedWithoutAField() {
-    Parsed parsed = MessageRequest.parse(json("[{\"channel\":\"sandbox\"}]"), ALL);
+    Parsed parsed = MessageRequest.parse(json("[{\"channel\":\"sandbox\"}]"), ALL, OPEN);
 
     assertThat(parsed).isInstanceOf(Invalid.class);
     assertThat(((Invalid) parsed).error().field()).isNull();

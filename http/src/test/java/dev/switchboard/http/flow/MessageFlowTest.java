@@ -99,6 +99,9 @@ class MessageFlowTest {
     assertThat(ucs.json().path("encoding").asText()).isEqualTo("UCS-2");
     String id = gsm.json().path("id").asText();
     await().atMost(SETTLE).until(() -> "delivered".equals(node.statusOf(id)));
+    JsonNode read = node.get("/v1/messages/" + id).json();
+    assertThat(read.path("segments").asInt()).isEqualTo(2);
+    assertThat(read.path("encoding").asText()).isEqualTo("GSM-7");
   }
 
   @Test

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.engine.broker.Topology;
 import dev.switchboard.engine.testing.SharedBroker;
+import dev.switchboard.engine.webhook.Receiver;
 import dev.switchboard.http.testing.TestNode;
 import dev.switchboard.testkit.smsc.SmscSimulator;
 import dev.switchboard.testkit.smsc.SubmittedMessage;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +34,14 @@ import org.junit.jupiter.api.TestInstance;
 class SmsOverSmppTest {
   private static final Duration SETTLE = Duration.ofSeconds(30);
 
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "whsec-" + UUID.randomUUID();
+  // The receipt index outlives this run in the shared database: a name of its own keeps the
+  // simulator's ids, which start again at each run, from meeting an earlier run's.
+  private static final String PROVIDER = "smsc-" + UUID.randomUUID().toString().substring(0, 8);
+
   private SmscSimulator smsc;
+  private Receiver receiver;
   private String amqpUri;
   private TestNode node;
 
@@ -42,18 +52,29 @@ class SmsOverSmppTest {
             SmscSimulator.Options.defaults()
                 .withCredentials("switchboard", "s3cretpw")
                 .withReceiptIdsDecimal(true));
+    receiver = Receiver.start(SECRET);
     amqpUri = SharedBroker.freshVhostUri("smpp");
     node =
         TestNode.start(
             amqpUri,
             Map.of(
+                "switchboard.http.webhook-url",
+                receiver.url(),
+                "switchboard.http.webhook-secret",
+                SECRET,
+                "switchboard.webhooks.poll-interval",
+                "100ms",
+                "switchboard.webhooks.backoff.min",
+                "100ms",
+                "switchboard.webhooks.backoff.max",
+                "300ms",
                 "switchboard.engine.channels.sms.providers",
                 List.of(
                     Map.of(
                         "type",
                         "smpp",
                         "name",
-                        "smsc-a",
+                        PROVIDER,
                         "uri",
                         "smpp://switchboard:s3cretpw@127.0.0.1:"
                             + smsc.port()
@@ -73,6 +94,9 @@ class SmsOverSmppTest {
       }
       if (smsc != null) {
         smsc.close();
+      }
+      if (receiver != null) {
+        receiver.close();
       }
     } finally {
       SharedBroker.deleteVhost(SharedBroker.vhostOf(amqpUri));
@@ -166,7 +190,7 @@ class SmsOverSmppTest {
       awaitStatus(id, "delivered");
       assertThat(node.get("/v1/messages/" + id).json().path("attempts").asInt()).isEqualTo(1);
     }
-    assertThat(node.metric("switchboard_provider_throttled_total", "provider=\"smsc-a\""))
+    assertThat(node.metric("switchboard_provider_throttled_total", "provider=\"" + PROVIDER + "\""))
         .isGreaterThanOrEqualTo(3);
   }
 
@@ -190,7 +214,8 @@ class SmsOverSmppTest {
       assertThat(read.path("status").asText()).isEqualTo("accepted");
       assertThat(read.path("attempts").asInt()).isZero();
     }
-    JsonNode provider = node.get("/health/ready").json().path("components").path("provider.smsc-a");
+    JsonNode provider =
+        node.get("/health/ready").json().path("components").path("provider." + PROVIDER);
     assertThat(provider.path("lastError").asText()).isNotEmpty().doesNotContain("s3cretpw");
 
     smsc.refuseBinds(0);
@@ -200,6 +225,61 @@ class SmsOverSmppTest {
       assertThat(node.get("/v1/messages/" + id).json().path("attempts").asInt()).isEqualTo(1);
     }
     assertThat(node.get("/health/ready").body()).doesNotContain("s3cretpw");
+  }
+
+  @Test
+  void aMobileOriginatedMessageInPartsReachesTheAccountsReceiverSignedAfterItFailedTwice()
+      throws Exception {
+    receiver.failNext(2);
+    String text = "Hello from a phone in two parts: " + "la ".repeat(60);
+
+    assertThat(smsc.sendMo("+447700900777", "Switchboard", text)).isEqualTo(2);
+
+    Receiver.Call call =
+        await("inbound event")
+            .atMost(SETTLE)
+            .until(() -> deliveredEvent("message.inbound", "447700900777"), c -> c != null);
+    assertThat(call.signatureValid()).isTrue();
+    JsonNode data = JSON.readTree(call.body()).path("data");
+    assertThat(data.path("text").asText()).isEqualTo(text);
+    assertThat(data.path("channel").asText()).isEqualTo("sms");
+    assertThat(data.path("provider").asText()).isEqualTo(PROVIDER);
+    List<Receiver.Call> attempts =
+        receiver.calls().stream().filter(c -> c.eventId().equals(call.eventId())).toList();
+    assertThat(attempts).extracting(Receiver.Call::answered).containsExactly(500, 500, 204);
+  }
+
+  @Test
+  void everyStatusChangeOfAMessageWithACallbackUrlReachesTheReceiverSigned() throws Exception {
+    TestNode.Response sent =
+        node.post(
+            "/v1/messages",
+            "{\"channel\":\"sms\",\"to\":\"+447700900150\",\"text\":\"with a callback\","
+                + "\"callbackUrl\":\""
+                + receiver.url()
+                + "\"}");
+    assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+    String id = sent.json().path("id").asText();
+
+    Receiver.Call delivered =
+        await("delivered event")
+            .atMost(SETTLE)
+            .until(
+                () -> deliveredEvent("message.status", "\"status\":\"delivered\"", id),
+                c -> c != null);
+    assertThat(delivered.signatureValid()).isTrue();
+    JsonNode data = JSON.readTree(delivered.body()).path("data");
+    assertThat(data.path("id").asText()).isEqualTo(id);
+    assertThat(data.path("encoding").asText()).isEqualTo("GSM-7");
+    assertThat(deliveredEvent("message.status", "\"status\":\"sent\"", id)).isNotNull();
+  }
+
+  private Receiver.Call deliveredEvent(String type, String... fragments) {
+    return receiver.delivered().stream()
+        .filter(c -> c.body().contains("\"type\":\"" + type + "\""))
+        .filter(c -> java.util.Arrays.stream(fragments).allMatch(c.body()::contains))
+        .findFirst()
+        .orElse(null);
   }
 
   private String send(String to, String text) {
@@ -228,7 +308,7 @@ class SmsOverSmppTest {
                     node.get("/health/ready")
                         .json()
                         .path("components")
-                        .path("provider.smsc-a")
+                        .path("provider." + PROVIDER)
                         .path("state")
                         .asText()));
   }

@@ -21,7 +21,8 @@ import java.util.UUID;
 /**
  * A whole Switchboard node in this JVM, on real parts: the broker URI it is given, the journal on
  * the local PostgreSQL (or H2 when asked), HTTP on a free port, cluster remoting on a free port.
- * The {@code sandbox} and {@code sms} channels are enabled, both served by the sandbox provider.
+ * The {@code sandbox} and {@code sms} channels are enabled, both served by the sandbox provider;
+ * webhook targets may be private (loopback receivers).
  */
 public final class TestNode implements AutoCloseable {
   /** The PostgreSQL every integration test journals to; override with -Dswitchboard.test.db-url. */
@@ -102,6 +103,8 @@ public final class TestNode implements AutoCloseable {
     settings.put("switchboard.db.data-dir", dataDir.toString());
     settings.put("pekko.remote.artery.canonical.port", 0);
     settings.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    // Callbacks to receivers on loopback; a test of the SSRF policy turns it off.
+    settings.put("switchboard.webhooks.allow-private", true);
     settings.putAll(overrides);
     Config config =
         ConfigFactory.parseMap(settings)

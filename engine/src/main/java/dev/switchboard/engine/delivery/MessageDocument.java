@@ -1,8 +1,5 @@
-package dev.switchboard.http.api;
+package dev.switchboard.engine.delivery;
 
-import dev.switchboard.engine.delivery.HistoryEntry;
-import dev.switchboard.engine.delivery.MessageError;
-import dev.switchboard.engine.delivery.MessageView;
 import dev.switchboard.engine.message.ChannelKind;
 import dev.switchboard.engine.message.MessageStatus;
 import dev.switchboard.engine.message.OutboundMessage;
@@ -11,28 +8,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The JSON shapes of API.md for a message. */
-final class MessageJson {
-  private MessageJson() {}
+/**
+ * A message as API.md shows it, as JSON-ready maps: the one renderer behind the API's answers and
+ * the {@code data} of a {@code message.status} webhook, so the two can never differ.
+ */
+public final class MessageDocument {
+  private MessageDocument() {}
 
   /** The answer to a send: the message as accepted (the first answer, also for a repeat). */
-  static Map<String, Object> accepted(OutboundMessage message) {
+  public static Map<String, Object> accepted(OutboundMessage message) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", message.id());
     body.put("status", MessageStatus.ACCEPTED.wireName());
     body.put("channel", message.channel());
     body.put("to", message.to());
     body.put("createdAt", message.createdAt().toString());
-    if (ChannelKind.SMS.wireName().equals(message.channel())) {
-      SmsEncoding.Result sms = SmsEncoding.analyse(message.text());
-      body.put("segments", sms.segments());
-      body.put("encoding", sms.encoding().label());
-    }
+    putSms(body, message);
     return body;
   }
 
-  /** The answer to a read. */
-  static Map<String, Object> view(MessageView view) {
+  /** The answer to a read, and what a status webhook carries. */
+  public static Map<String, Object> view(MessageView view) {
     OutboundMessage message = view.message();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("id", message.id());
@@ -47,10 +43,20 @@ final class MessageJson {
     body.put("attempts", view.attempts());
     body.put("history", history(view.history()));
     body.put("error", error(view.error()));
+    putSms(body, message);
     if (!message.metadata().isEmpty()) {
       body.put("metadata", message.metadata());
     }
     return body;
+  }
+
+  // Carriers bill per segment, so every answer about an SMS says how it is sent.
+  private static void putSms(Map<String, Object> body, OutboundMessage message) {
+    if (ChannelKind.SMS.wireName().equals(message.channel())) {
+      SmsEncoding.Result sms = SmsEncoding.analyse(message.text());
+      body.put("segments", sms.segments());
+      body.put("encoding", sms.encoding().label());
+    }
   }
 
   private static List<Map<String, Object>> history(List<HistoryEntry> history) {
