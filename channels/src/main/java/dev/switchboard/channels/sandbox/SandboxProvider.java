@@ -27,8 +27,10 @@ public final class SandboxProvider implements ProviderAdapter {
   private final Scheduler scheduler;
   private final ExecutionContextExecutor executor;
   private final Clock clock;
+  private final String name;
 
   public SandboxProvider(
+      String name,
       SandboxSettings settings,
       Scheduler scheduler,
       ExecutionContextExecutor executor,
@@ -37,6 +39,7 @@ public final class SandboxProvider implements ProviderAdapter {
     this.scheduler = scheduler;
     this.executor = executor;
     this.clock = clock;
+    this.name = name;
   }
 
   @Override
@@ -72,18 +75,19 @@ public final class SandboxProvider implements ProviderAdapter {
       if (settings.ledger()) {
         SandboxLedger.recordSent(message.to(), message.id());
       }
+      DeliveryReceipt receipt =
+          new DeliveryReceipt(
+              message.channel(),
+              name,
+              sent.providerMessageId(),
+              message.id(),
+              DeliveryReceipt.Outcome.DELIVERED,
+              null,
+              clock.instant());
+      long giveUpAt = System.nanoTime() + settings.receiptRedeliveryFor().toNanos();
       scheduler.scheduleOnce(
           settings.latency().plus(settings.receiptDelay()),
-          () ->
-              events.receipt(
-                  new DeliveryReceipt(
-                      message.channel(),
-                      "sandbox",
-                      sent.providerMessageId(),
-                      message.id(),
-                      DeliveryReceipt.Outcome.DELIVERED,
-                      null,
-                      clock.instant())),
+          () -> report(receipt, events, giveUpAt),
           executor);
     }
     if (settings.latency().isZero()) {
@@ -92,6 +96,21 @@ public final class SandboxProvider implements ProviderAdapter {
     CompletableFuture<SendOutcome> later = new CompletableFuture<>();
     scheduler.scheduleOnce(settings.latency(), () -> later.complete(outcome), executor);
     return later;
+  }
+
+  // Until the engine acknowledges it, as a provider does with a receipt nobody took.
+  private void report(DeliveryReceipt receipt, ProviderEvents events, long giveUpAt) {
+    events
+        .receipt(receipt)
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null && System.nanoTime() - giveUpAt < 0) {
+                scheduler.scheduleOnce(
+                    settings.receiptRedelivery(),
+                    () -> report(receipt, events, giveUpAt),
+                    executor);
+              }
+            });
   }
 
   static SendOutcome outcomeOf(OutboundMessage message, int attempt) {

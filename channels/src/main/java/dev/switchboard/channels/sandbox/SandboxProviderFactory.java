@@ -15,6 +15,7 @@ public final class SandboxProviderFactory implements ProviderFactory {
   @Override
   public ProviderAdapter create(ProviderContext context) {
     return new SandboxProvider(
+        context.name(),
         SandboxSettings.create(context.config(), context.system().settings().config()),
         context.system().scheduler(),
         context.system().executionContext(),

@@ -197,6 +197,49 @@ public final class TrafficChecker implements AutoCloseable {
   }
 
   /**
+   * Waits, at most {@code bound}, until every accepted send in {@code sends} has left our hands
+   * (sent to the provider, or terminal), and fails naming those that have not. For a broker that
+   * blocks publishers: receipts, published like every fact a provider reports, wait until it takes
+   * them again, so messages can reach the provider but not their end.
+   */
+  public void awaitLeftOurHands(Collection<Sent> sends, String scenario, Duration bound) {
+    List<String> ids = sends.stream().filter(Sent::accepted).map(Sent::id).toList();
+    Map<String, String> left = new ConcurrentHashMap<>();
+    try {
+      await("every accepted message sent (" + scenario + ")")
+          .atMost(bound)
+          .pollInterval(Duration.ofMillis(250))
+          .until(
+              () -> {
+                for (String id : ids) {
+                  String status = left.containsKey(id) ? left.get(id) : node.statusOf(id);
+                  if (status != null && (status.equals("sent") || TERMINAL.contains(status))) {
+                    left.put(id, status);
+                  }
+                }
+                return left.size() == ids.size();
+              });
+    } catch (ConditionTimeoutException e) {
+      List<String> stuck =
+          ids.stream()
+              .filter(id -> !left.containsKey(id))
+              .map(id -> id + "=" + node.statusOf(id))
+              .toList();
+      throw new AssertionError(
+          scenario
+              + ": "
+              + stuck.size()
+              + " of "
+              + ids.size()
+              + " not sent within "
+              + bound
+              + ": "
+              + stuck,
+          e);
+    }
+  }
+
+  /**
    * The whole checker, once the load has stopped: {@link #awaitTerminal}, then waits (bounded)
    * until the channel queues on every broker have nothing ready and nothing unacknowledged.
    */
