@@ -1,5 +1,6 @@
 package dev.switchboard.engine.provider;
 
+import dev.switchboard.engine.broker.ConnectionHealth;
 import dev.switchboard.engine.health.ComponentReport;
 import dev.switchboard.engine.health.HealthComponent;
 import java.time.Clock;
@@ -25,13 +26,10 @@ public final class ProviderHealth implements HealthComponent {
   private final String channel;
   private final String peer;
   private final Clock clock;
-  private State state = State.CONNECTING;
-  private Instant since;
-  private long opens;
-  private String lastError;
-  private Instant lastErrorAt;
+  // The bookkeeping a broker connection keeps (state, reopenings, last error, news or repeat).
+  private final ConnectionHealth session;
   private Instant throttledUntil;
-  private boolean upSinceLastError = true;
+  private String throttledBy;
   private volatile int inFlight;
   private volatile int queued;
 
@@ -40,7 +38,7 @@ public final class ProviderHealth implements HealthComponent {
     this.channel = channel;
     this.peer = peer;
     this.clock = clock;
-    this.since = clock.instant();
+    this.session = new ConnectionHealth(clock);
   }
 
   public String provider() {
@@ -51,15 +49,13 @@ public final class ProviderHealth implements HealthComponent {
     return channel;
   }
 
-  synchronized void connecting() {
-    move(State.CONNECTING);
+  void connecting() {
+    session.connecting();
   }
 
   synchronized void opened() {
-    opens++;
-    upSinceLastError = true;
     throttledUntil = null;
-    move(State.UP);
+    session.connected(null, peer);
   }
 
   /**
@@ -67,19 +63,13 @@ public final class ProviderHealth implements HealthComponent {
    *
    * @return false when it repeats the last failure with no time up in between (not news)
    */
-  synchronized boolean failed(String error) {
-    boolean news = upSinceLastError || !error.equals(lastError);
-    upSinceLastError = false;
-    lastError = error;
-    lastErrorAt = clock.instant();
-    move(State.DOWN);
-    return news;
+  boolean failed(String error) {
+    return session.failed(error);
   }
 
   synchronized void throttled(String code, Instant until) {
     throttledUntil = until;
-    lastError = "throttled by the provider: " + code;
-    lastErrorAt = clock.instant();
+    throttledBy = code;
   }
 
   void load(int inFlight, int queued) {
@@ -89,25 +79,28 @@ public final class ProviderHealth implements HealthComponent {
 
   /** Up and not asked to slow down right now: the channel's router may send here. */
   public synchronized boolean available() {
-    return state == State.UP
-        && (throttledUntil == null || !clock.instant().isBefore(throttledUntil));
+    return connected() && !isThrottled();
   }
 
   /** Connected, throttled or not: the runtime can hold a send until its pause is over. */
-  public synchronized boolean connected() {
-    return state == State.UP;
+  public boolean connected() {
+    return session.state() == ConnectionHealth.State.UP;
   }
 
-  public synchronized State state() {
-    return state;
+  public State state() {
+    return switch (session.state()) {
+      case UP, BLOCKED -> State.UP;
+      case CONNECTING -> State.CONNECTING;
+      case DOWN -> State.DOWN;
+    };
   }
 
   public synchronized boolean isThrottled() {
     return throttledUntil != null && clock.instant().isBefore(throttledUntil);
   }
 
-  public synchronized long reconnects() {
-    return Math.max(0, opens - 1);
+  public long reconnects() {
+    return session.reconnects();
   }
 
   public int inFlight() {
@@ -131,23 +124,18 @@ public final class ProviderHealth implements HealthComponent {
   @Override
   public synchronized ComponentReport report() {
     Map<String, Object> details = new LinkedHashMap<>();
-    details.put("state", state.name());
+    details.put("state", state().name());
     details.put("channel", channel);
     details.put("peer", peer);
     details.put("reconnects", reconnects());
-    details.put("lastError", lastError);
-    details.put("lastErrorAt", lastErrorAt == null ? null : lastErrorAt.toString());
-    details.put("since", since.toString());
+    details.put("lastError", session.lastError());
+    details.put(
+        "lastErrorAt", session.lastErrorAt() == null ? null : session.lastErrorAt().toString());
+    details.put("since", session.details().get("since"));
     details.put("inFlight", inFlight);
     details.put("queued", queued);
     details.put("throttled", isThrottled());
-    return new ComponentReport(state == State.UP, details);
-  }
-
-  private void move(State next) {
-    if (state != next) {
-      state = next;
-      since = clock.instant();
-    }
+    details.put("throttledBy", isThrottled() ? throttledBy : null);
+    return new ComponentReport(connected(), details);
   }
 }

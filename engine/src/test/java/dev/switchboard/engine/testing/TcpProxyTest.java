@@ -192,9 +192,7 @@ class TcpProxyTest {
 
     assertThat(proxy.connectionCount()).isZero();
     // A thread that close() interrupted may still be unwinding on a loaded machine: bounded.
-    await("threads left after close")
-        .atMost(BOUND)
-        .until(() -> threadsNamed(prefix).isEmpty());
+    await("threads left after close").atMost(BOUND).until(() -> threadsNamed(prefix).isEmpty());
     open.setSoTimeout((int) BOUND.toMillis());
     assertThat(open.getInputStream().read()).isEqualTo(-1);
     assertThatThrownBy(() -> new Socket(InetAddress.getLoopbackAddress(), proxy.port()).close())
