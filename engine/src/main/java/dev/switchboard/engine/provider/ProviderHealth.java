@@ -67,6 +67,11 @@ public final class ProviderHealth implements HealthComponent {
     return session.failed(error);
   }
 
+  /** Closed on purpose at shutdown: reported down, never reopened. */
+  void closed() {
+    session.closed();
+  }
+
   synchronized void throttled(String code, Instant until) {
     throttledUntil = until;
     throttledBy = code;

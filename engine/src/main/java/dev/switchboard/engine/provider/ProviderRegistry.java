@@ -11,13 +11,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -68,7 +72,34 @@ public final class ProviderRegistry {
               ctx.getSystem().scheduler(),
               ctx.getSystem().executionContext()));
     }
+    closeOnShutdown(ctx, routes.values(), wiring.settings());
     return new ProviderRegistry(Map.copyOf(routes), Map.copyOf(routes));
+  }
+
+  // Sessions end politely (SMPP unbind) when the node stops, once no work is taken any more.
+  private static void closeOnShutdown(
+      ActorContext<?> ctx, Iterable<ChannelRoute> routes, ProviderSettings settings) {
+    List<ActorRef<ProviderRuntime.Command>> runtimes = new ArrayList<>();
+    routes.forEach(route -> route.instances().forEach(i -> runtimes.add(i.runtime())));
+    Duration bound = settings.closeTimeout().plusSeconds(1);
+    CoordinatedShutdown.get(ctx.getSystem())
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "close-provider-sessions",
+            () ->
+                CompletableFuture.allOf(
+                        runtimes.stream()
+                            .map(
+                                runtime ->
+                                    AskPattern.<ProviderRuntime.Command, Done>ask(
+                                            runtime,
+                                            ProviderRuntime.Shutdown::new,
+                                            bound,
+                                            ctx.getSystem().scheduler())
+                                        .toCompletableFuture()
+                                        .exceptionally(error -> Done.getInstance()))
+                            .toArray(CompletableFuture[]::new))
+                    .thenApply(all -> Done.getInstance()));
   }
 
   private static ChannelRoute.Instance startInstance(

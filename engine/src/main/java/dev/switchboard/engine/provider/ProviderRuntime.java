@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -38,6 +39,14 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
   /** One attempt of one message; answered with the provider's outcome. */
   public record Send(OutboundMessage message, int attempt, ActorRef<SendOutcome> replyTo)
       implements Command {}
+
+  /**
+   * Ends the session politely (SMPP {@code unbind}) within the close timeout and stops; what is
+   * outstanding is answered first. {@code replyTo} hears once the session is closed.
+   */
+  public record Shutdown(ActorRef<Done> replyTo) implements Command {}
+
+  private record Closed(ActorRef<Done> replyTo) implements Command {}
 
   private record Opened(Object incarnation, ProviderSession session) implements Command {}
 
@@ -175,6 +184,8 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
         .onMessage(Answered.class, this::onAnswered)
         .onMessage(Indexed.class, this::onIndexed)
         .onMessage(Tick.class, t -> drain())
+        .onMessage(Shutdown.class, this::onShutdown)
+        .onMessage(Closed.class, this::onClosed)
         .onSignal(PreRestart.class, s -> onStopping())
         .onSignal(PostStop.class, s -> onStopping())
         .build();
@@ -411,6 +422,28 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
 
   private void report() {
     setup.health().load(inFlight.size(), queue.size());
+  }
+
+  private Behavior<Command> onShutdown(Shutdown shutdown) {
+    ProviderSession closing = session;
+    session = null;
+    onStopping();
+    getContext()
+        .getLog()
+        .info("provider closing: provider={} channel={}", setup.name(), setup.health().channel());
+    CompletableFuture<Void> closed =
+        closing == null
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(closing::close, setup.blocking())
+                .orTimeout(setup.settings().closeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    getContext().pipeToSelf(closed, (ok, error) -> new Closed(shutdown.replyTo()));
+    return this;
+  }
+
+  private Behavior<Command> onClosed(Closed closed) {
+    setup.health().closed();
+    closed.replyTo().tell(Done.getInstance());
+    return Behaviors.stopped();
   }
 
   // Whatever is outstanding is answered before the session goes: queued sends never started

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -91,6 +92,25 @@ class ProviderRuntimeTest {
 
     assertThat(replies.expectMessageClass(SendOutcome.PermanentFailure.class, WAIT).code())
         .isEqualTo("invalid_recipient");
+  }
+
+  @Test
+  void shutdownAnswersWhatIsOutstandingClosesTheSessionAndStops() {
+    start(new ProviderLimits(10, 0), settings());
+    awaitUp();
+    send("m-outstanding");
+    adapter.awaitCall(0);
+    TestProbe<Done> closed = testKit.createTestProbe();
+
+    runtime.tell(new ProviderRuntime.Shutdown(closed.ref()));
+
+    assertThat(replies.expectMessageClass(SendOutcome.TransientFailure.class, WAIT).code())
+        .isEqualTo("provider_connection_lost");
+    closed.expectMessage(WAIT, Done.getInstance());
+    assertThat(adapter.closes.get()).isEqualTo(1);
+    assertThat(health.state()).isEqualTo(ProviderHealth.State.DOWN);
+    closed.expectTerminated(runtime, WAIT);
+    runtime = null;
   }
 
   // --- (b) the window ----------------------------------------------------------------------
