@@ -106,6 +106,9 @@ final class Benchmark {
           "in the benchmark's JVM (its CPU counts as the load generator's), receipts DELIVRD");
     }
     runEngine(options.amqpUri() + "/" + vhost, dataDir, postgres, smppUri);
+    if (options.sms()) {
+      kannel = new KannelPhase(options, report, cleanup, text).run();
+    }
     return partial();
   }
 
