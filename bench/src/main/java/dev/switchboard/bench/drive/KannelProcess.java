@@ -41,6 +41,7 @@ public final class KannelProcess implements AutoCloseable {
   private final int adminPort;
   private final int sendsmsPort;
   private final List<Process> boxes = new ArrayList<>();
+  private Process watchdog;
 
   private KannelProcess(Path dir, int adminPort, int sendsmsPort) {
     this.dir = dir;
@@ -95,6 +96,7 @@ public final class KannelProcess implements AutoCloseable {
     // smsbox gives up when bearerbox's box port is not open yet: start it once bearerbox answers.
     awaitStatus(deadline, status -> true);
     boxes.add(box(binDir, "smsbox", conf));
+    watchdog = watchdog();
     awaitStatus(
         deadline,
         status -> status.contains("(online ") && status.contains("smsbox:") && sendsmsAnswers());
@@ -149,6 +151,25 @@ public final class KannelProcess implements AutoCloseable {
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".out").toFile())
+        .start();
+  }
+
+  // The shutdown hook stops the boxes on Ctrl-C, but not when this JVM is killed outright: a shell
+  // that outlives it ends them then, so no Kannel is left running whatever happens.
+  private Process watchdog() throws IOException {
+    StringBuilder pids = new StringBuilder();
+    for (Process box : boxes) {
+      pids.append(' ').append(box.pid());
+    }
+    String script =
+        "while kill -0 "
+            + ProcessHandle.current().pid()
+            + " 2>/dev/null; do sleep 1; done; kill"
+            + pids
+            + " 2>/dev/null";
+    return new ProcessBuilder("sh", "-c", script)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
   }
 
@@ -237,6 +258,9 @@ public final class KannelProcess implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (watchdog != null) {
+      watchdog.destroy();
+    }
     for (int i = boxes.size() - 1; i >= 0; i--) {
       Process box = boxes.get(i);
       box.destroy();
