@@ -33,6 +33,9 @@ public final class KannelProcess implements AutoCloseable {
   private static final String ADMIN_PASSWORD = "bench";
   public static final String USER = "bench";
   public static final String PASSWORD = "bench";
+  // For the status page and the readiness probe only; the load has a client of its own.
+  private static final HttpClient PROBE =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   /** Where the SMSC is and how Kannel binds to it. */
   public record Bind(int port, String systemId, String password, int window) {}
@@ -207,9 +210,8 @@ public final class KannelProcess implements AutoCloseable {
 
   private static Optional<HttpResponse<String>> get(String uri) {
     try {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       return Optional.of(
-          client.send(
+          PROBE.send(
               HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(2)).build(),
               HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
