@@ -32,7 +32,12 @@ public record BenchOptions(
     String postgresUrl,
     String postgresUser,
     String engineHeap,
-    List<String> engineJvmOptions) {
+    List<String> engineJvmOptions,
+    String channel,
+    int smppWindow,
+    int smppTps,
+    String kannel,
+    Path kannelBin) {
 
   static final String USAGE =
       """
@@ -58,6 +63,13 @@ public record BenchOptions(
         --engine-heap=512m    the engine's -Xmx
         --engine-jvm-opt=...  an extra JVM option for the engine (repeatable), e.g.
                               -XX:StartFlightRecording=filename=engine.jfr,settings=profile
+        --channel=sandbox     sandbox, or sms: the engine sends over SMPP to an SMSC simulator
+        --smpp-window=50      sms: submit_sm in flight per bind (the engine's and Kannel's)
+        --smpp-tps=100000     sms: the engine's SMPP rate limit (it refuses 0; this is no limit)
+        --kannel=auto         sms: auto runs Kannel beside the engine when bearerbox and smsbox
+                              are found, off skips it
+        --kannel-bin=         sms: the directory of bearerbox and smsbox (default: the PATH,
+                              then /usr/sbin)
       """;
 
   private static final Set<String> REPEATABLE = Set.of("engine-jvm-opt");
@@ -111,7 +123,12 @@ public record BenchOptions(
             flags.text("postgres-url", "jdbc:postgresql://127.0.0.1:5432/test"),
             flags.text("postgres-user", "postgres"),
             flags.text("engine-heap", "512m"),
-            List.copyOf(jvmOptions));
+            List.copyOf(jvmOptions),
+            flags.text("channel", "sandbox"),
+            (int) flags.number("smpp-window", "50"),
+            (int) flags.number("smpp-tps", "100000"),
+            flags.text("kannel", "auto"),
+            Path.of(flags.text("kannel-bin", "")));
     flags.rejectUnknown();
     options.check();
     return options;
@@ -125,10 +142,18 @@ public record BenchOptions(
     require(!duration.isZero() && !duration.isNegative(), "--duration must be positive");
     require(!engineWarmup.isNegative(), "--engine-warmup must not be negative");
     require(db.equals("h2") || db.equals("postgres"), "--db must be h2 or postgres");
+    require(channel.equals("sandbox") || channel.equals("sms"), "--channel must be sandbox or sms");
+    require(smppWindow >= 1 && smppTps >= 1, "--smpp-window and --smpp-tps must be at least 1");
+    require(kannel.equals("auto") || kannel.equals("off"), "--kannel must be auto or off");
     // The engine refuses publishes beyond switchboard.broker.max-unconfirmed (1000 by default).
     require(
         concurrency <= 1000 && batchSize * batchConcurrency <= 1000,
         "more than 1000 messages in flight would exceed the engine's max-unconfirmed");
+  }
+
+  /** Whether the load goes over SMPP to a simulated SMSC. */
+  public boolean sms() {
+    return channel.equals("sms");
   }
 
   private static void require(boolean ok, String message) {

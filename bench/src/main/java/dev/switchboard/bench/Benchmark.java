@@ -9,8 +9,10 @@ import dev.switchboard.bench.drive.EngineProcess;
 import dev.switchboard.bench.drive.PostgresDatabase;
 import dev.switchboard.bench.drive.Rabbitmqctl;
 import dev.switchboard.bench.drive.SendCounter;
+import dev.switchboard.bench.drive.Smsc;
 import dev.switchboard.bench.measure.ProcStats;
 import dev.switchboard.engine.broker.MessageCodec;
+import dev.switchboard.testkit.smsc.SmscSimulator;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -33,6 +35,9 @@ final class Benchmark {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration IDLE = Duration.ofSeconds(10);
+  // SMPP allows passwords of at most 8 characters.
+  private static final String ENGINE_SYSTEM_ID = "engine";
+  private static final String ENGINE_PASSWORD = "bench123";
 
   private final BenchOptions options;
   private final Report report;
@@ -47,6 +52,9 @@ final class Benchmark {
   private double rssMb = Double.NaN;
   private String e2eMode = "none";
   private String vhost;
+  // The sms mode's SMSC for the engine's bind; null in the sandbox mode.
+  private SmscSimulator smsc;
+  private ResultLine.Kannel kannel = ResultLine.Kannel.NOT_MEASURED;
 
   Benchmark(BenchOptions options, Report report, Cleanup cleanup) {
     this.options = options;
@@ -67,7 +75,8 @@ final class Benchmark {
         "machine",
         "message",
         options.messageSize() + " chars",
-        MessageCodec.encode(Backlog.job(0, text)).length + " bytes as a broker job");
+        MessageCodec.encode(Backlog.job(options.channel(), 0, text)).length
+            + " bytes as a broker job");
     baseline();
     vhost = Rabbitmqctl.freshVhost("bench-engine", options.amqpUser());
     cleanup.add("delete vhost " + vhost, () -> Rabbitmqctl.deleteVhost(vhost));
@@ -78,7 +87,28 @@ final class Benchmark {
       postgres = PostgresDatabase.create(options.postgresUrl(), options.postgresUser());
       cleanup.add("drop database " + postgres.url(), postgres::close);
     }
-    runEngine(options.amqpUri() + "/" + vhost, dataDir, postgres);
+    String smppUri = "";
+    if (options.sms()) {
+      smsc = Smsc.start(ENGINE_SYSTEM_ID, ENGINE_PASSWORD, "DELIVRD");
+      cleanup.add("stop the SMSC simulator", smsc::close);
+      smppUri =
+          String.format(
+              "smpp://%s:%s@127.0.0.1:%d?source=Bench&window=%d&tps=%d",
+              ENGINE_SYSTEM_ID,
+              ENGINE_PASSWORD,
+              smsc.port(),
+              options.smppWindow(),
+              options.smppTps());
+      report.add(
+          "smsc",
+          "simulator",
+          "127.0.0.1:" + smsc.port(),
+          "in the benchmark's JVM (its CPU counts as the load generator's), receipts DELIVRD");
+    }
+    runEngine(options.amqpUri() + "/" + vhost, dataDir, postgres, smppUri);
+    if (options.sms()) {
+      kannel = new KannelPhase(options, report, cleanup, text).run();
+    }
     return partial();
   }
 
@@ -90,7 +120,8 @@ final class Benchmark {
         apiP99Millis,
         drainPerSecond / e2ePerSecond,
         cpuMillisPer1k,
-        rssMb);
+        rssMb,
+        options.sms() ? kannel : null);
   }
 
   private void baseline() throws Exception {
@@ -100,7 +131,7 @@ final class Benchmark {
       BrokerBaseline.Result result =
           BrokerBaseline.run(
               options.amqpUri() + "/" + vhost,
-              MessageCodec.encode(Backlog.job(0, text)),
+              MessageCodec.encode(Backlog.job(options.channel(), 0, text)),
               options.confirmWindow(),
               options.prefetch(),
               options.warmup(),
@@ -123,7 +154,8 @@ final class Benchmark {
     }
   }
 
-  private void runEngine(String amqpUri, Path dataDir, PostgresDatabase postgres) throws Exception {
+  private void runEngine(String amqpUri, Path dataDir, PostgresDatabase postgres, String smppUri)
+      throws Exception {
     List<String> jvm = new ArrayList<>(options.engineJvmOptions());
     jvm.add("-Dswitchboard.broker.prefetch=" + options.prefetch());
     EngineProcess.Spec spec =
@@ -134,9 +166,21 @@ final class Benchmark {
             postgres == null ? "" : postgres.url(),
             postgres == null ? "" : postgres.user(),
             options.engineHeap(),
-            jvm);
+            jvm,
+            options.channel(),
+            smppUri);
     EngineProcess engine = EngineProcess.start(spec);
     cleanup.add("stop the engine (pid " + engine.pid() + ")", engine::close);
+    try {
+      measure(engine);
+    } finally {
+      // Whatever runs next (Kannel) has the machine to itself.
+      engine.close();
+    }
+  }
+
+  private void measure(EngineProcess engine) throws Exception {
+    String amqpUri = options.amqpUri() + "/" + vhost;
     try (EngineClient client = new EngineClient(engine.base(), engine.apiKey(), 4)) {
       Settling settling = new Settling(engine, client, report);
       long started = System.nanoTime();
@@ -153,9 +197,30 @@ final class Benchmark {
         } finally {
           // Memory is read from /proc, so it is reported even when the engine stopped answering.
           cost(engine, monitor);
+          crossCheck(client);
         }
       }
     }
+  }
+
+  // The SMSC's own count of submit_sm against the engine's delivered counter: a receipt the
+  // engine counted twice, or a submit it never heard back about, shows as a difference.
+  private void crossCheck(EngineClient client) {
+    if (smsc == null) {
+      return;
+    }
+    String delivered;
+    try {
+      delivered =
+          Report.whole(client.metric(Snapshot.MESSAGES, "channel=\"sms\"", "status=\"delivered\""));
+    } catch (IOException e) {
+      delivered = "n/a (" + e.getMessage() + ")";
+    }
+    report.add(
+        "smsc",
+        "submit_sm received / delivered",
+        Report.whole(smsc.submittedCount()) + " / " + delivered,
+        "the simulator's count of the engine's bind / the engine's delivered counter, whole run");
   }
 
   private void loadPhases(
@@ -170,7 +235,7 @@ final class Benchmark {
             client,
             settling,
             "single",
-            Workload.singles(client, text),
+            Workload.singles(client, options.channel(), text),
             options.concurrency());
     best(single, "single");
     Snapshot.Window batch =
@@ -179,7 +244,7 @@ final class Benchmark {
             client,
             settling,
             "batch",
-            Workload.batches(client, text, options.batchSize()),
+            Workload.batches(client, options.channel(), text, options.batchSize()),
             options.batchConcurrency());
     best(batch, "batch");
     report.rate("e2e", "delivered, best mode", e2ePerSecond, e2eMode + " = e2e_per_s");
@@ -191,7 +256,7 @@ final class Benchmark {
     // (a batch spreads one request over many messages, which is no matter of rate).
     apiP99Millis =
         new LatencyPhase(options, report, engine, client, settling)
-            .run(Workload.singles(client, text), rate, single.cpuMillisPer1k());
+            .run(Workload.singles(client, options.channel(), text), rate, single.cpuMillisPer1k());
     idle(engine, client);
     if (options.backlog() > 0) {
       backlog(engine, client, settling, amqpUri);
@@ -203,11 +268,13 @@ final class Benchmark {
   // drains the backlog is the one measured in every other phase, JIT-compiled as far as they got.
   private void backlog(EngineProcess engine, EngineClient client, Settling settling, String amqpUri)
       throws Exception {
-    String queue = Backlog.queue();
+    String queue = Backlog.queue(options.channel());
     Rabbitmqctl.pauseConsuming(vhost, options.amqpUser(), queue);
     Backlog.Filled filled;
     try {
-      filled = Backlog.fill(amqpUri, options.backlog(), text, options.confirmWindow());
+      filled =
+          Backlog.fill(
+              amqpUri, options.channel(), options.backlog(), text, options.confirmWindow());
     } finally {
       Rabbitmqctl.resumeConsuming(vhost, options.amqpUser());
     }
@@ -230,11 +297,16 @@ final class Benchmark {
     Duration half = options.engineWarmup().dividedBy(2);
     drive(
         client,
-        Workload.batches(client, text, options.batchSize()),
+        Workload.batches(client, options.channel(), text, options.batchSize()),
         counter,
         options.batchConcurrency(),
         half);
-    drive(client, Workload.singles(client, text), counter, options.concurrency(), half);
+    drive(
+        client,
+        Workload.singles(client, options.channel(), text),
+        counter,
+        options.concurrency(),
+        half);
     Snapshot.Window window = a.to(Snapshot.take(engine, client, counter));
     settling.given(counter.accepted());
     report.rate(
@@ -350,12 +422,15 @@ final class Benchmark {
       throws Exception {
     SendCounter counter = new SendCounter();
     Snapshot.Window window;
+    long submitted;
     ClosedLoop loop = ClosedLoop.start(client.http(), requests, counter, inFlight);
     try {
       Thread.sleep(options.warmup().toMillis());
+      long submittedBefore = submittedCount();
       Snapshot a = Snapshot.take(engine, client, counter);
       Thread.sleep(options.duration().toMillis());
       window = a.to(Snapshot.take(engine, client, counter));
+      submitted = submittedCount() - submittedBefore;
     } finally {
       loop.stop();
     }
@@ -372,6 +447,13 @@ final class Benchmark {
         window.deliveredPerSecond(),
         String.format(
             "over %.0f s after %d s warm-up", window.seconds(), options.warmup().toSeconds()));
+    if (smsc != null) {
+      report.rate(
+          phase,
+          "submit_sm at the SMSC",
+          submitted / window.seconds(),
+          "the simulator's count over the same window, beside delivered");
+    }
     report.add(
         phase,
         "engine CPU per 1k delivered",
@@ -386,6 +468,10 @@ final class Benchmark {
     }
     settling.await(phase);
     return window;
+  }
+
+  private long submittedCount() {
+    return smsc == null ? 0 : smsc.submittedCount();
   }
 
   private void cost(EngineProcess engine, EngineMonitor monitor) throws IOException {

@@ -117,7 +117,9 @@ final class LatencyPhase {
         delivery.toDelivered().count() == 0
             ? "n/a"
             : delivery.toDelivered().at(50) + " / " + delivery.toDelivered().at(99) + " ms",
-        "includes the sandbox's 100 ms receipt delay"
+        (options.sms()
+                ? "includes the SMSC simulator's submit_sm_resp and receipt"
+                : "includes the sandbox's 100 ms receipt delay")
             + (delivery.notDelivered() > 0
                 ? "; " + delivery.notDelivered() + " not delivered"
                 : ""));

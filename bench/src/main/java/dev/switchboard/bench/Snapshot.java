@@ -20,16 +20,16 @@ record Snapshot(
     long loadCpuMillis,
     long machineBusyMillis) {
   static final String MESSAGES = "switchboard_messages_total";
-  static final String SANDBOX = "channel=\"sandbox\"";
 
   static Snapshot take(EngineProcess engine, EngineClient client, SendCounter counter)
       throws IOException {
     String metrics = client.metrics();
+    String channel = "channel=\"" + engine.channel() + "\"";
     return new Snapshot(
         System.nanoTime(),
         counter == null ? 0 : counter.accepted(),
-        PromText.sum(metrics, MESSAGES, SANDBOX, "status=\"delivered\""),
-        PromText.sum(metrics, MESSAGES, SANDBOX, "status=\"failed\""),
+        PromText.sum(metrics, MESSAGES, channel, "status=\"delivered\""),
+        PromText.sum(metrics, MESSAGES, channel, "status=\"failed\""),
         ProcStats.read(engine.pid()).cpuMillis(),
         ProcStats.read(ProcessHandle.current().pid()).cpuMillis(),
         ProcStats.machineBusyMillis());

@@ -16,6 +16,18 @@ class BenchOptionsTest {
     assertThat(options.db()).isEqualTo("h2");
     assertThat(options.engineHeap()).isEqualTo("512m");
     assertThat(options.rate()).isZero();
+    assertThat(options.sms()).isFalse();
+  }
+
+  @Test
+  void theSmsModeHasKannelOnWhenFoundAndAnSmppBindWithoutALimit() {
+    BenchOptions options = BenchOptions.parse("--channel=sms");
+
+    assertThat(options.sms()).isTrue();
+    assertThat(options.kannel()).isEqualTo("auto");
+    assertThat(options.smppWindow()).isEqualTo(50);
+    assertThat(options.smppTps()).isEqualTo(100_000);
+    assertThat(BenchOptions.parse("--channel=sms", "--kannel=off").kannel()).isEqualTo("off");
   }
 
   @Test
@@ -47,5 +59,8 @@ class BenchOptionsTest {
     assertThatThrownBy(() -> BenchOptions.parse("--db=mysql")).hasMessageContaining("db");
     assertThatThrownBy(() -> BenchOptions.parse("--rate=fast")).hasMessageContaining("rate");
     assertThatThrownBy(() -> BenchOptions.parse("--rate")).hasMessageContaining("needs a value");
+    assertThatThrownBy(() -> BenchOptions.parse("--channel=mms")).hasMessageContaining("channel");
+    assertThatThrownBy(() -> BenchOptions.parse("--kannel=on")).hasMessageContaining("kannel");
+    assertThatThrownBy(() -> BenchOptions.parse("--smpp-tps=0")).hasMessageContaining("smpp-tps");
   }
 }

@@ -31,4 +31,23 @@ class ResultLineTest {
   void noBrokerFigureMeansNoRatio() {
     assertThat(new ResultLine(0, 100, 1, 1, 1, 1).format()).contains("ratio=nan");
   }
+
+  @Test
+  void theSmsModeAddsKannelsFiguresAfterTheOthers() {
+    ResultLine line =
+        new ResultLine(9000, 450, 12.3, 0.95, 812, 610, new ResultLine.Kannel(700.4, 95.6));
+
+    assertThat(line.format())
+        .isEqualTo(
+            "RESULT broker_per_s=9000 e2e_per_s=450 ratio=0.05 api_p99_ms=12.3 drain_ratio=0.95"
+                + " cpu_ms_per_1k=812 rss_mb=610 kannel_per_s=700 kannel_cpu_ms_per_1k=96");
+  }
+
+  @Test
+  void aSkippedKannelIsNanInTheSmsMode() {
+    ResultLine line =
+        new ResultLine(9000, 450, 12.3, 0.95, 812, 610, ResultLine.Kannel.NOT_MEASURED);
+
+    assertThat(line.format()).endsWith(" rss_mb=610 kannel_per_s=nan kannel_cpu_ms_per_1k=nan");
+  }
 }

@@ -20,7 +20,11 @@ import java.util.concurrent.TimeUnit;
 public final class EngineProcess implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  /** How to start it. {@code dbUrl} empty: the embedded H2 journal in {@code dataDir}. */
+  /**
+   * How to start it. {@code dbUrl} empty: the embedded H2 journal in {@code dataDir}. {@code
+   * channel} is the one the load goes to (its counters are read); {@code smppUri} empty: no SMPP
+   * bind, else {@code SWITCHBOARD_SMPP_URI}.
+   */
   public record Spec(
       Path jar,
       Path dataDir,
@@ -28,15 +32,19 @@ public final class EngineProcess implements AutoCloseable {
       String dbUrl,
       String dbUser,
       String heap,
-      List<String> jvmOptions) {}
+      List<String> jvmOptions,
+      String channel,
+      String smppUri) {}
 
   private final Process process;
   private final Path log;
   private final int httpPort;
   private final String apiKey;
+  private final String channel;
 
-  private EngineProcess(Process process, Path log, int httpPort, String apiKey) {
+  private EngineProcess(Process process, Path log, int httpPort, String apiKey, String channel) {
     this.process = process;
+    this.channel = channel;
     this.log = log;
     this.httpPort = httpPort;
     this.apiKey = apiKey;
@@ -53,6 +61,11 @@ public final class EngineProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + spec.heap());
     command.addAll(spec.jvmOptions());
+    if (!spec.smppUri().isEmpty()) {
+      // The jar's application.conf maps SWITCHBOARD_SMPP_URI only from this commit on; the
+      // property also reaches an engine built before it.
+      command.add("-Dswitchboard.engine.smpp-uri=" + spec.smppUri());
+    }
     command.add("-jar");
     command.add(spec.jar().toAbsolutePath().toString());
     // Outside the data directory, which is deleted after the run: the log outlives it.
@@ -74,7 +87,10 @@ public final class EngineProcess implements AutoCloseable {
       env.put("SWITCHBOARD_DB_URL", spec.dbUrl());
       env.put("SWITCHBOARD_DB_USER", spec.dbUser());
     }
-    return new EngineProcess(builder.start(), log, httpPort, apiKey);
+    if (!spec.smppUri().isEmpty()) {
+      env.put("SWITCHBOARD_SMPP_URI", spec.smppUri());
+    }
+    return new EngineProcess(builder.start(), log, httpPort, apiKey, spec.channel());
   }
 
   /** Waits until {@code /health/ready} answers 200; fails early if the process dies. */
@@ -91,6 +107,11 @@ public final class EngineProcess implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new IllegalStateException("the engine was not ready within " + timeout + "; see " + log);
+  }
+
+  /** The channel the load goes to. */
+  public String channel() {
+    return channel;
   }
 
   public long pid() {
