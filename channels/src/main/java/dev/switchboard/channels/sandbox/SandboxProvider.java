@@ -75,19 +75,10 @@ public final class SandboxProvider implements ProviderAdapter {
       if (settings.ledger()) {
         SandboxLedger.recordSent(message.to(), message.id());
       }
-      DeliveryReceipt receipt =
-          new DeliveryReceipt(
-              message.channel(),
-              name,
-              sent.providerMessageId(),
-              message.id(),
-              DeliveryReceipt.Outcome.DELIVERED,
-              null,
-              clock.instant());
       long giveUpAt = System.nanoTime() + settings.receiptRedeliveryFor().toNanos();
       scheduler.scheduleOnce(
           settings.latency().plus(settings.receiptDelay()),
-          () -> report(receipt, events, giveUpAt),
+          () -> report(delivered(message, sent), events, giveUpAt),
           executor);
     }
     if (settings.latency().isZero()) {
@@ -96,6 +87,18 @@ public final class SandboxProvider implements ProviderAdapter {
     CompletableFuture<SendOutcome> later = new CompletableFuture<>();
     scheduler.scheduleOnce(settings.latency(), () -> later.complete(outcome), executor);
     return later;
+  }
+
+  // Delivered now: the receipt's time is the handset's, not the send's.
+  private DeliveryReceipt delivered(OutboundMessage message, SendOutcome.Sent sent) {
+    return new DeliveryReceipt(
+        message.channel(),
+        name,
+        sent.providerMessageId(),
+        message.id(),
+        DeliveryReceipt.Outcome.DELIVERED,
+        null,
+        clock.instant());
   }
 
   // Until the engine acknowledges it, as a provider does with a receipt nobody took.

@@ -96,7 +96,7 @@ final class SmppReceiver implements MessageReceiverListener {
             state.errorCode(text.err()),
             clock.instant());
     awaitDurable(events.receipt(receipt), "receipt " + id);
-    log.info(
+    log.debug(
         "smpp receipt recorded: channel={} provider={} id={} outcome={} code={}",
         channel,
         provider,
@@ -169,7 +169,7 @@ final class SmppReceiver implements MessageReceiverListener {
     if (part.concat() != null) {
       whole = reassembler.add(from, to, part.concat(), part.text(), clock.instant());
       if (whole.isEmpty()) {
-        log.info(
+        log.debug(
             "smpp MO part held: channel={} provider={} from={} ref={} part={}/{}",
             channel,
             provider,

@@ -95,6 +95,9 @@ final class SmppSession implements ProviderSession {
     SMPPSession jsmpp = new SMPPSession();
     jsmpp.setEnquireLinkTimer((int) settings.enquireLinkInterval().toMillis());
     jsmpp.setTransactionTimer(settings.responseTimeout().toMillis());
+    // A receipt or MO holds one of these threads until the broker confirms it; submit responses
+    // are read by the same pool, so it must not fill with receipts waiting for confirms.
+    jsmpp.setPduProcessorDegree(settings.pduProcessorDegree());
     SmppSession session = new SmppSession(channel, provider, settings, events, jsmpp, hexIds);
     jsmpp.setMessageReceiverListener(
         new SmppReceiver(
@@ -212,7 +215,7 @@ final class SmppSession implements ProviderSession {
         hexIds.answered(id);
       }
     }
-    log.info(
+    log.debug(
         "smpp submitted: channel={} provider={} message={} ids={}",
         channel,
         provider,

@@ -29,7 +29,8 @@ public record SmppSettings(
     Duration moReassemblyTimeout,
     SmscMessageIds.Format receiptIdFormat,
     Duration receiptIdWait,
-    Duration durableAckTimeout) {
+    Duration durableAckTimeout,
+    int pduProcessorDegree) {
 
   static final String DEFAULTS_PATH = "switchboard.providers.smpp";
   static final int MAX_SYSTEM_ID = 15;
@@ -78,8 +79,12 @@ public record SmppSettings(
     if (window < 1) {
       throw new IllegalArgumentException("smpp window must be at least 1, was " + window);
     }
-    if (tps < 1) {
-      throw new IllegalArgumentException("smpp tps must be at least 1, was " + tps);
+    if (tps < 0) {
+      throw new IllegalArgumentException("smpp tps must be 0 (no limit) or more, was " + tps);
+    }
+    if (pduProcessorDegree < 1) {
+      throw new IllegalArgumentException(
+          "smpp pdu-processor-degree must be at least 1, was " + pduProcessorDegree);
     }
   }
 
@@ -120,7 +125,8 @@ public record SmppSettings(
         c.getDuration("mo-reassembly-timeout"),
         SmscMessageIds.Format.parse(c.getString("receipt-id-format")),
         c.getDuration("receipt-id-wait"),
-        c.getDuration("durable-ack-timeout"));
+        c.getDuration("durable-ack-timeout"),
+        c.getInt("pdu-processor-degree"));
   }
 
   /** {@code host:port} and the system id, for health and logs. */

@@ -65,7 +65,10 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   }
 
   private record Pending(
-      ActorRef<PublishResult> replyTo, long publishedNanos, long deadlineNanos) {}
+      Topology.Flow flow,
+      ActorRef<PublishResult> replyTo,
+      long publishedNanos,
+      long deadlineNanos) {}
 
   /** Where and how the publisher connects; outlives its restarts. */
   public record Setup(
@@ -85,6 +88,8 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   private final PublisherMetrics metrics;
   private final BrokerLink link;
   private final NavigableMap<Long, Pending> pending = new TreeMap<>();
+  // Unconfirmed publishes per flow: receipts piling up never crowd out the API's sends.
+  private final int[] unconfirmed = new int[Topology.Flow.values().length];
   // Identifies the current connection: messages about an earlier one are stale.
   private Object incarnation = new Object();
   private String blockedReason;
@@ -194,7 +199,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
       publish
           .replyTo()
           .tell(new PublishResult.NotConfirmed("broker blocked: " + blockedReason, true));
-    } else if (pending.size() >= settings.maxUnconfirmed()) {
+    } else if (unconfirmed[publish.flow().ordinal()] >= settings.maxUnconfirmed()) {
       publish
           .replyTo()
           .tell(new PublishResult.NotConfirmed("too many unconfirmed publishes", false));
@@ -218,7 +223,10 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
       channel.basicPublish(
           publish.flow().exchange(), topology.routingKey(), false, props, publish.body());
       pending.put(
-          seq, new Pending(publish.replyTo(), now, now + settings.confirmTimeout().toNanos()));
+          seq,
+          new Pending(
+              publish.flow(), publish.replyTo(), now, now + settings.confirmTimeout().toNanos()));
+      unconfirmed[publish.flow().ordinal()]++;
     } catch (Exception e) {
       // The connection's shutdown listener restarts us; this publish alone is answered here.
       publish
@@ -274,6 +282,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
             ? new PublishResult.Confirmed()
             : new PublishResult.NotConfirmed("nacked by the broker", false);
     for (Pending p : settled.values()) {
+      unconfirmed[p.flow().ordinal()]--;
       if (confirm.ack()) {
         metrics.confirmed(p.publishedNanos());
       } else {
@@ -334,8 +343,9 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     }
     for (Long seq : expired) {
       metrics.timedOut();
-      pending
-          .remove(seq)
+      Pending timedOut = pending.remove(seq);
+      unconfirmed[timedOut.flow().ordinal()]--;
+      timedOut
           .replyTo()
           .tell(new PublishResult.NotConfirmed("no confirm within the confirm timeout", false));
     }
@@ -388,5 +398,6 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   private void failPending(String reason) {
     pending.values().forEach(p -> p.replyTo().tell(new PublishResult.NotConfirmed(reason, false)));
     pending.clear();
+    java.util.Arrays.fill(unconfirmed, 0);
   }
 }

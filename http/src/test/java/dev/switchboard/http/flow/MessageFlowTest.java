@@ -80,6 +80,12 @@ class MessageFlowTest {
     assertThat(read.path("error").isNull()).isTrue();
     assertThat(read.path("history").get(2).path("providerMessageId").asText()).startsWith("sbx_");
     assertThat(SandboxLedger.attempts(id)).isEqualTo(1);
+    // The receipt is dated when the handset got it: the sandbox's receipt delay after the send.
+    java.time.Instant sentAt =
+        java.time.Instant.parse(read.path("history").get(2).path("at").asText());
+    java.time.Instant deliveredAt =
+        java.time.Instant.parse(read.path("history").get(3).path("at").asText());
+    assertThat(Duration.between(sentAt, deliveredAt)).isGreaterThanOrEqualTo(Duration.ofMillis(90));
   }
 
   @Test
