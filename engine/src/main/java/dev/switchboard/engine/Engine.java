@@ -95,7 +95,7 @@ public final class Engine {
               sql.close();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
-    ReceiptIndex index = ReceiptIndex.create(sql, clock);
+    ReceiptIndex index = ReceiptIndex.create(sql, clock, settings.providers().recentIds());
 
     ClusterSharding sharding = ClusterSharding.get(system);
     HealthRegistry health = new HealthRegistry();

@@ -17,7 +17,8 @@ public record ProviderSettings(
     Duration restartMinBackoff,
     Duration restartMaxBackoff,
     double restartRandomFactor,
-    Duration receiptCorrelationWindow) {
+    Duration receiptCorrelationWindow,
+    int recentIds) {
 
   public static ProviderSettings create(Config root) {
     Config c = root.getConfig("switchboard.engine.provider-runtime");
@@ -31,7 +32,8 @@ public record ProviderSettings(
         c.getDuration("restart-backoff.min"),
         c.getDuration("restart-backoff.max"),
         c.getDouble("restart-backoff.random-factor"),
-        c.getDuration("receipt-correlation-window"));
+        c.getDuration("receipt-correlation-window"),
+        c.getInt("recent-ids"));
   }
 
   /** The limits of one instance: its adapter's, else its block's keys, else the defaults. */

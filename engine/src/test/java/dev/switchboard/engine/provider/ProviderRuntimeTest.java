@@ -370,7 +370,8 @@ class ProviderRuntimeTest {
         Duration.ofMillis(50),
         Duration.ofSeconds(1),
         0.0,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        1000);
   }
 
   private void start(ProviderLimits limits, ProviderSettings settings) {

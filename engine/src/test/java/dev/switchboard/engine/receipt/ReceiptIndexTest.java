@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,8 +45,9 @@ class ReceiptIndexTest {
     h2Store = SqlStore.open(settings(Map.of("data-dir", dataDir.toString())), 2, blocking);
     indexes =
         Map.of(
-            "postgres", ReceiptIndex.create(postgresStore, Clock.systemUTC()),
-            "h2", ReceiptIndex.create(h2Store, Clock.systemUTC()));
+            // No ids kept in memory: these tests are about the table.
+            "postgres", ReceiptIndex.create(postgresStore, Clock.systemUTC(), 0),
+            "h2", ReceiptIndex.create(h2Store, Clock.systemUTC(), 0));
     assertThat(h2Store.settings().isPostgres()).isFalse();
     assertThat(postgresStore.settings().isPostgres()).isTrue();
   }
@@ -107,6 +109,29 @@ class ReceiptIndexTest {
     await(index.record(provider, List.of("sm-2"), "msg-2"));
 
     assertThat(await(index.find(provider, "sm-2"))).contains("msg-2");
+  }
+
+  @Test
+  void idsRecordedOnThisNodeAreFoundInMemoryAndOthersInTheTable() throws Exception {
+    ReceiptIndex thisNode = ReceiptIndex.create(postgresStore, Clock.systemUTC(), 10);
+    ReceiptIndex anotherNode = ReceiptIndex.create(postgresStore, Clock.systemUTC(), 10);
+    String provider = provider();
+    await(thisNode.record(provider, List.of("sm-mem"), "msg-mem"));
+    try (java.sql.Connection c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+        java.sql.PreparedStatement st =
+            c.prepareStatement(
+                "DELETE FROM "
+                    + ReceiptIndex.TABLE
+                    + " WHERE provider = ? AND provider_message_id = ?")) {
+      st.setString(1, provider);
+      st.setString(2, "sm-mem");
+      assertThat(st.executeUpdate()).as("the row was written").isEqualTo(1);
+    }
+
+    assertThat(await(thisNode.find(provider, "sm-mem"))).contains("msg-mem");
+    assertThat(await(anotherNode.find(provider, "sm-mem"))).isEmpty();
   }
 
   @ParameterizedTest
