@@ -263,6 +263,28 @@ public final class SmscSimulator implements AutoCloseable {
           recordSubmissions);
     }
 
+    /**
+     * Receipts and MO in flight at once: each deliver_sm waits for its response, so this bounds how
+     * fast receipts go out when the client acknowledges them only once they are durable.
+     */
+    public Options withDeliverThreads(int threads) {
+      return new Options(
+          port,
+          systemId,
+          password,
+          smscSystemId,
+          autoReceiptStat,
+          receiptIdsDecimal,
+          receiptTlv,
+          transactionTimer,
+          bindTimeout,
+          threads,
+          maxRedeliveries,
+          redeliveryDelay,
+          pduProcessorDegree,
+          recordSubmissions);
+    }
+
     public Options withRecordSubmissions(boolean record) {
       return new Options(
           port,
