@@ -202,7 +202,7 @@ public final class Engine {
             .thenApply(
                 done -> {
                   if (done.handedBack()) {
-                    throw new IllegalStateException("no provider could take it now");
+                    throw new QueueWork.NotNow("no provider could take it now");
                   }
                   return done;
                 });

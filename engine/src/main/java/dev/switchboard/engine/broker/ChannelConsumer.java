@@ -66,6 +66,8 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   private final String[] consumerTags;
   // Jobs of one lane (a recipient) reach the provider in the order the queue holds them.
   private final RecipientLanes<Job> lanes = new RecipientLanes<>();
+  // Jobs nobody could take now, kept unacked (and first in their lane) until their gate opens.
+  private final List<Job> parked = new java.util.ArrayList<>();
 
   /** A consumer of the outbound queue alone, always open. */
   public static Behavior<Command> create(
@@ -247,24 +249,41 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
                 site.name(),
                 topology.queue(works.get(i).flow()));
         subscribe(i);
-      } else if (!open && consumerTags[i] != null) {
-        getContext()
-            .getLog()
-            .warn(
-                "consuming paused, no provider can take work: channel={} site={} queue={}",
-                topology.channel(),
-                site.name(),
-                topology.queue(works.get(i).flow()));
-        String tag = consumerTags[i];
-        consumerTags[i] = null;
-        try {
-          channel.basicCancel(tag);
-        } catch (IOException | RuntimeException e) {
-          throw link.lost("could not pause consuming: " + BrokerConnector.describe(e));
-        }
+      }
+      if (open) {
+        restartParked(i);
+      } else {
+        pause(i);
       }
     }
     return this;
+  }
+
+  private void restartParked(int work) {
+    List<Job> again = parked.stream().filter(j -> j.work() == work).toList();
+    parked.removeAll(again);
+    again.forEach(this::start);
+  }
+
+  private void pause(int work) {
+    String tag = consumerTags[work];
+    Channel channel = link.channel();
+    if (tag == null || channel == null) {
+      return;
+    }
+    consumerTags[work] = null;
+    getContext()
+        .getLog()
+        .warn(
+            "consuming paused, no provider can take work: channel={} site={} queue={}",
+            topology.channel(),
+            site.name(),
+            topology.queue(works.get(work).flow()));
+    try {
+      channel.basicCancel(tag);
+    } catch (IOException | RuntimeException e) {
+      throw link.lost("could not pause consuming: " + BrokerConnector.describe(e));
+    }
   }
 
   private Behavior<Command> onConnectFailed(ConnectFailed failed) {
@@ -349,6 +368,11 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     if (failure == null) {
       metrics.consumed();
       settle(tag, () -> channel.basicAck(tag, false));
+    } else if (failure instanceof QueueWork.NotNow) {
+      // Kept, lane and all: no redelivery loop spends its delivery limit while providers are away.
+      parked.add(job);
+      pause(job.work());
+      return this;
     } else if (failure instanceof QueueWork.Rejected) {
       getContext()
           .getLog()

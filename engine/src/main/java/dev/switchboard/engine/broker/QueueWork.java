@@ -44,6 +44,19 @@ public interface QueueWork<J> {
     }
   }
 
+  /**
+   * A handler's verdict that a job cannot be taken now (no provider can take it): the consumer
+   * keeps it, unacked and first in its lane, stops consuming this queue, and runs it again once the
+   * gate opens; it is never handed back into a loop that would spend its delivery limit.
+   */
+  final class NotNow extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public NotNow(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
   /** Outbound jobs: one lane per recipient, open while {@code gate} says so. */
   static QueueWork<OutboundMessage> outbound(JobHandler handler, BooleanSupplier gate) {
     return new QueueWork<>() {
