@@ -87,12 +87,20 @@ final class Deliverer implements AutoCloseable {
       return;
     }
     responses.computeIfAbsent(status, s -> new LongAdder()).increment();
-    if (status == SMPPConstant.STAT_ESME_RX_T_APPN && redelivery < maxRedeliveries) {
+    if (isTemporary(status) && redelivery < maxRedeliveries) {
       redeliveries.increment();
       schedule(() -> attempt(d, redelivery + 1, result), redeliveryDelay.toMillis(), result);
     } else {
       result.complete(status);
     }
+  }
+
+  // What an SMSC retries: the ESME's "not now" (0x64) and its throttling (jsmpp answers 0x58 when
+  // its receive queue is full), as a real SMSC keeps a receipt until it is taken.
+  private static boolean isTemporary(int status) {
+    return status == SMPPConstant.STAT_ESME_RX_T_APPN
+        || status == SMPPConstant.STAT_ESME_RTHROTTLED
+        || status == SMPPConstant.STAT_ESME_RMSGQFUL;
   }
 
   private void schedule(Runnable task, long delayMillis, CompletableFuture<Integer> result) {

@@ -323,6 +323,17 @@ class SmscSimulatorTest {
   }
 
   @Test
+  void aDeliverSmAnsweredThrottledIsRedelivered() throws Exception {
+    TestClient c = bind();
+    c.refusalStatus.set(SMPPConstant.STAT_ESME_RTHROTTLED);
+    c.refuseDeliveries.set(1);
+    assertThat(smsc.sendMo("447700900123", "2020", "throttled")).isEqualTo(1);
+    assertThat(c.received).hasSize(2);
+    assertThat(smsc.redeliveries()).isEqualTo(1);
+    assertThat(smsc.deliverResponses()).containsEntry(0x58, 1L).containsEntry(0, 1L);
+  }
+
+  @Test
   void closeIsIdempotentAndEndsTheSessions() throws Exception {
     TestClient c = bind();
     smsc.holdResponses();

@@ -41,8 +41,11 @@ final class TestClient implements AutoCloseable {
   /** Sequence numbers of submit_sm_resp in the order the reader thread read them. */
   final ConcurrentLinkedQueue<Integer> submitRespSequences = new ConcurrentLinkedQueue<>();
 
-  /** How many deliver_sm are still answered 0x64 (ESME_RX_T_APPN). */
+  /** How many deliver_sm are still answered {@link #refusalStatus}. */
   final AtomicInteger refuseDeliveries = new AtomicInteger();
+
+  /** The command_status of a refused deliver_sm; 0x64 (ESME_RX_T_APPN) unless a test sets it. */
+  final AtomicInteger refusalStatus = new AtomicInteger(SMPPConstant.STAT_ESME_RX_T_APPN);
 
   private TestClient() {
     DefaultPDUReader reader =
@@ -121,7 +124,7 @@ final class TestClient implements AutoCloseable {
     public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
       received.add(deliverSm);
       if (refuseDeliveries.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-        throw new ProcessRequestException("later", SMPPConstant.STAT_ESME_RX_T_APPN);
+        throw new ProcessRequestException("later", refusalStatus.get());
       }
       if (deliverSm.isSmscDeliveryReceipt()) {
         OptionalParameter id =
