@@ -5,13 +5,17 @@ package dev.switchboard.http.testing;
  * ({@code 202}, or {@code 200} for a repeated {@code Idempotency-Key}), null otherwise.
  *
  * @param key the {@code Idempotency-Key} sent, or null
+ * @param text the text sent, unique to this send: how a {@link ProviderRecord} that never sees our
+ *     ids (an SMSC) tells the message apart
  * @param startedNanos {@link System#nanoTime()} when the request was begun
  * @param endedNanos {@link System#nanoTime()} when its answer was read
  */
 public record Sent(
     String id,
     String key,
+    String channel,
     String to,
+    String text,
     int status,
     long startedNanos,
     long endedNanos,
@@ -39,16 +43,6 @@ public record Sent(
 
   public long millis() {
     return (endedNanos - startedNanos) / 1_000_000;
-  }
-
-  /** The provider attempts this recipient takes in the sandbox. */
-  public int expectedAttempts() {
-    return to.endsWith("0002") ? 3 : 1;
-  }
-
-  /** The terminal status this recipient ends in (the sandbox rejects {@code ...0001} for good). */
-  public String expectedStatus() {
-    return to.endsWith("0001") ? "failed" : "delivered";
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.switchboard.http.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.switchboard.channels.sandbox.SandboxLedger;
 import dev.switchboard.engine.broker.Topology;
 import dev.switchboard.engine.message.MessageIds;
 import dev.switchboard.engine.testing.RabbitNode.QueueCounts;
@@ -27,13 +26,14 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Sends messages to a {@link TestNode}'s sandbox channel, records every send with what the API
- * answered ({@link Sent}), and judges what became of them ({@link Verdict}): every accepted id
- * terminal within a bound, with the expected status, as often at the provider ({@link
- * SandboxLedger}) as its recipient needs. {@link #awaitSettled} adds the rest of RELIABILITY.md's
- * checker: the node's channel queues on every broker it uses back to 0 ready and 0 unacknowledged,
- * and the engine never restarted ({@link #restarts()}). Thread-safe: a background sender and the
- * test may share one. Close it before the node: it watches {@code /health/live} while open.
+ * Sends messages to a {@link TestNode}'s channels (the sandbox one unless told), records every send
+ * with what the API answered ({@link Sent}), and judges what became of them ({@link Verdict}):
+ * every accepted id terminal within a bound, with the expected status, as often at the provider as
+ * it needs, by what the provider itself recorded ({@link ProviderRecord}: the sandbox's ledger
+ * unless told). {@link #awaitSettled} adds the rest of RELIABILITY.md's checker: the node's channel
+ * queues on every broker it uses back to 0 ready and 0 unacknowledged, and the engine never
+ * restarted ({@link #restarts()}). Thread-safe: a background sender and the test may share one.
+ * Close it before the node: it watches {@code /health/live} while open.
  */
 public final class TrafficChecker implements AutoCloseable {
   private static final Set<String> TERMINAL = Set.of("delivered", "failed");
@@ -55,6 +55,7 @@ public final class TrafficChecker implements AutoCloseable {
 
   private final TestNode node;
   private final String name;
+  private final ProviderRecord provider;
   private final List<Broker> brokers;
   private final ActorSystem<Void> system;
   private final long systemStartTime;
@@ -68,8 +69,14 @@ public final class TrafficChecker implements AutoCloseable {
    * are every broker (site) whose channel queues the node consumes.
    */
   public TrafficChecker(TestNode node, String name, Broker... brokers) {
+    this(node, name, SandboxRecord.INSTANCE, brokers);
+  }
+
+  /** As above, with attempts counted by {@code provider}: the node's channels use another. */
+  public TrafficChecker(TestNode node, String name, ProviderRecord provider, Broker... brokers) {
     this.node = node;
     this.name = name;
+    this.provider = provider;
     this.brokers = List.of(brokers);
     this.system = node.app().system();
     this.systemStartTime = system.startTime();
@@ -131,23 +138,17 @@ public final class TrafficChecker implements AutoCloseable {
 
   /** One send to {@code channel}, with an {@code Idempotency-Key} unless it is null. */
   public Sent send(String channel, String to, String label, String key) {
+    // Unique: a provider that never sees our ids tells the messages apart by it (SmscRecord).
+    String text = label + "-" + sequence.incrementAndGet();
     String json =
-        "{\"channel\":\""
-            + channel
-            + "\",\"to\":\""
-            + to
-            + "\",\"text\":\""
-            + label
-            + "-"
-            + sequence.incrementAndGet()
-            + "\"}";
+        "{\"channel\":\"" + channel + "\",\"to\":\"" + to + "\",\"text\":\"" + text + "\"}";
     long started = System.nanoTime();
     TestNode.Response r =
         key == null
             ? node.post("/v1/messages", json)
             : node.post("/v1/messages", json, "Idempotency-Key", key);
     String id = r.status() == 202 || r.status() == 200 ? r.json().path("id").asText() : null;
-    Sent s = new Sent(id, key, to, r.status(), started, System.nanoTime(), r);
+    Sent s = new Sent(id, key, channel, to, text, r.status(), started, System.nanoTime(), r);
     sent.add(s);
     return s;
   }
@@ -172,9 +173,9 @@ public final class TrafficChecker implements AutoCloseable {
       String before = node.statusOf(id);
       if (before != null && !"accepted".equals(before)) {
         enqueuedDespite503.add(
-            id + " (" + before + ", provider attempts " + SandboxLedger.attempts(id) + ")");
+            id + " (" + before + ", provider attempts " + provider.attempts(first) + ")");
       }
-      Sent again = send(first.to(), "retry-" + scenario, first.key());
+      Sent again = send(first.channel(), first.to(), "retry-" + scenario, first.key());
       assertThat(again.status()).as("retry of %s: %s", id, again.body()).isIn(200, 202);
       assertThat(again.id()).isEqualTo(id);
       retried.add(again);
@@ -264,35 +265,9 @@ public final class TrafficChecker implements AutoCloseable {
     }
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
-    List<String> lost = new ArrayList<>();
-    List<String> unexpected = new ArrayList<>();
-    List<String> duplicates = new ArrayList<>();
-    long extraSends = 0;
-    for (Sent s : sends) {
-      if (!s.accepted() && !s.refused()) {
-        unexpected.add("answered " + s.status() + " to " + s.to() + ": " + s.body());
-      }
-    }
-    for (Sent s : byId.values()) {
-      int attempts = SandboxLedger.attempts(s.id());
-      String status = terminal.get(s.id());
-      if (status == null) {
-        lost.add(describe(s, node.statusOf(s.id()), attempts));
-        continue;
-      }
-      if (!status.equals(s.expectedStatus())) {
-        unexpected.add(describe(s, status, attempts) + ", expected " + s.expectedStatus());
-      }
-      if (attempts > s.expectedAttempts()) {
-        duplicates.add(describe(s, status, attempts));
-        extraSends += attempts - s.expectedAttempts();
-      } else if (attempts < s.expectedAttempts()) {
-        unexpected.add(
-            describe(s, status, attempts) + ", fewer than the " + s.expectedAttempts() + " needed");
-      }
-    }
+    Tally tally = Tally.of(sends, terminal, provider, node::statusOf);
     List<String> queues = new ArrayList<>();
-    long inFlight = settle ? inFlight(scenario, lost.isEmpty(), queues) : -1;
+    long inFlight = settle ? inFlight(scenario, tally.lost().isEmpty(), queues) : -1;
     Verdict verdict =
         new Verdict(
             scenario,
@@ -303,10 +278,11 @@ public final class TrafficChecker implements AutoCloseable {
             millis,
             terminal.values().stream()
                 .collect(Collectors.groupingBy(status -> status, Collectors.counting())),
-            lost,
-            unexpected,
-            duplicates,
-            extraSends,
+            tally.lost(),
+            tally.unexpected(),
+            tally.duplicates(),
+            tally.extraSends(),
+            tally.mostExtraSends(),
             inFlight,
             queues,
             restarts(),
@@ -419,19 +395,23 @@ public final class TrafficChecker implements AutoCloseable {
     return terminal.size() == ids.size();
   }
 
-  private static String describe(Sent s, String status, int attempts) {
-    return s.id() + " to " + s.to() + " status=" + status + " providerAttempts=" + attempts;
+  private String metrics(Collection<Sent> accepted) {
+    long retrying = accepted.stream().filter(s -> provider.expectedAttempts(s) > 1).count();
+    Set<String> channels = accepted.stream().map(Sent::channel).collect(Collectors.toSet());
+    return String.format(
+        "%d retrying recipients; on %s duplicate jobs recognised=%.0f, possible duplicate"
+            + " sends=%.0f, handed back=%.0f",
+        retrying,
+        channels,
+        metric("switchboard_delivery_duplicate_jobs_total", channels),
+        metric("switchboard_delivery_possible_duplicate_sends_total", channels),
+        metric("switchboard_broker_handed_back_total", channels));
   }
 
-  private String metrics(Collection<Sent> accepted) {
-    long retrying = accepted.stream().filter(s -> s.expectedAttempts() > 1).count();
-    return String.format(
-        "%d retrying recipients; duplicate jobs recognised=%.0f, possible duplicate sends=%.0f,"
-            + " handed back=%.0f",
-        retrying,
-        node.metric("switchboard_delivery_duplicate_jobs_total", "channel=\"sandbox\""),
-        node.metric("switchboard_delivery_possible_duplicate_sends_total", "channel=\"sandbox\""),
-        node.metric("switchboard_broker_handed_back_total", "channel=\"sandbox\""));
+  private double metric(String metric, Set<String> channels) {
+    return channels.stream()
+        .mapToDouble(channel -> node.metric(metric, "channel=\"" + channel + "\""))
+        .sum();
   }
 
   private void log(String format, Object... args) {

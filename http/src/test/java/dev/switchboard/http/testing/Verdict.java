@@ -13,10 +13,11 @@ import java.util.Map;
  *   <li><b>lost</b>: accepted ({@code 200}/{@code 202}) but not in a terminal status within the
  *       bound;
  *   <li><b>unexpected</b>: an outcome the contract does not allow: an answer other than {@code
- *       200}, {@code 202} or {@code 503}, a terminal status other than the recipient's (see {@link
- *       Sent#expectedStatus()}), or fewer provider attempts than the recipient needs;
- *   <li><b>duplicates</b>: messages that reached the provider more often than their recipient needs
- *       ({@link Sent#expectedAttempts()}), with the number of extra sends;
+ *       200}, {@code 202} or {@code 503}, a terminal status other than the one the message should
+ *       end in ({@link ProviderRecord#expectedStatus}), or fewer provider attempts than it needs;
+ *   <li><b>duplicates</b>: messages that reached the provider more often than they need ({@link
+ *       ProviderRecord#expectedAttempts}, counted by {@link ProviderRecord#attempts}), with the
+ *       number of extra sends, in all and the most of any one message;
  *   <li><b>in flight</b>: messages ready or unacknowledged in the node's channel queues on its
  *       brokers once every accepted message was terminal (-1: not measured, see {@link
  *       TrafficChecker#awaitSettled});
@@ -37,6 +38,7 @@ public record Verdict(
     List<String> unexpected,
     List<String> duplicates,
     long extraSends,
+    long mostExtraSends,
     long inFlight,
     List<String> queues,
     List<String> restarts,
@@ -78,11 +80,25 @@ public record Verdict(
 
   /** At most {@code maxExtraSends} provider attempts beyond what the recipients need. */
   public Verdict assertDuplicatesAtMost(long maxExtraSends) {
-    if (extraSends > maxExtraSends) {
+    return assertDuplicatesAtMost(maxExtraSends, maxExtraSends);
+  }
+
+  /**
+   * At most {@code maxExtraSends} provider attempts beyond what the recipients need, and at most
+   * {@code maxExtraPerMessage} of them for any one message.
+   */
+  public Verdict assertDuplicatesAtMost(long maxExtraSends, long maxExtraPerMessage) {
+    if (extraSends > maxExtraSends || mostExtraSends > maxExtraPerMessage) {
       fail(
-          "%s: %d extra provider sends (at most %d allowed) on %d messages sent to the provider"
-              + " more than once:%n  %s",
-          scenario, extraSends, maxExtraSends, duplicates.size(), String.join("\n  ", duplicates));
+          "%s: %d extra provider sends (at most %d allowed), up to %d for one message (at most %d"
+              + " allowed), on %d messages sent to the provider more than once:%n  %s",
+          scenario,
+          extraSends,
+          maxExtraSends,
+          mostExtraSends,
+          maxExtraPerMessage,
+          duplicates.size(),
+          String.join("\n  ", duplicates));
     }
     return this;
   }
@@ -119,9 +135,17 @@ public record Verdict(
 
   /** As {@link #assertInvariants()}, with at most {@code maxExtraSends} duplicate sends. */
   public Verdict assertInvariants(long maxExtraSends) {
+    return assertInvariants(maxExtraSends, maxExtraSends);
+  }
+
+  /**
+   * As {@link #assertInvariants()}, with at most {@code maxExtraSends} duplicate sends, at most
+   * {@code maxExtraPerMessage} of them for one message.
+   */
+  public Verdict assertInvariants(long maxExtraSends, long maxExtraPerMessage) {
     return assertNoneLost()
         .assertNoneUnexpected()
-        .assertDuplicatesAtMost(maxExtraSends)
+        .assertDuplicatesAtMost(maxExtraSends, maxExtraPerMessage)
         .assertNothingInFlight()
         .assertNeverRestarted();
   }
@@ -130,7 +154,7 @@ public record Verdict(
   public String toString() {
     return String.format(
         "%s: %d sends, %d accepted, %d refused; terminal after %d ms %s; lost=%d unexpected=%d"
-            + " duplicates=%d (extra sends %d) inFlight=%s restarts=%d%s; %s",
+            + " duplicates=%d (extra sends %d, at most %d of one) inFlight=%s restarts=%d%s; %s",
         scenario,
         sends,
         accepted,
@@ -141,6 +165,7 @@ public record Verdict(
         unexpected.size(),
         duplicates.size(),
         extraSends,
+        mostExtraSends,
         inFlight < 0 ? "n/a" : inFlight,
         restarts.size(),
         restarts.isEmpty() ? "" : " " + restarts,

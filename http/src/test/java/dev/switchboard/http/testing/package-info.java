@@ -1,5 +1,6 @@
 /**
- * Test support: a whole Switchboard node started in-process on real parts, and an HTTP client for
- * it.
+ * Test support: a whole Switchboard node started in-process on real parts, an HTTP client for it,
+ * and the fault suite's checker ({@link dev.switchboard.http.testing.TrafficChecker}), which judges
+ * by what a provider received ({@link dev.switchboard.http.testing.ProviderRecord}).
  */
 package dev.switchboard.http.testing;
