@@ -8,12 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.switchboard.engine.delivery.MessageView;
 import dev.switchboard.engine.message.MessageStatus;
-import dev.switchboard.engine.persistence.DatabaseSettings;
 import dev.switchboard.engine.provider.InboundMessage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,12 +39,7 @@ class WebhookOutageTest {
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final String account = "outage-" + run;
-  private final String url =
-      System.getProperty("switchboard.test.db-url", "jdbc:postgresql://127.0.0.1:5432/test");
-  private final String user = System.getProperty("switchboard.test.db-user", "postgres");
-  // A schema of its own: the shared database's other dispatchers must not claim these events.
-  private final String schema = "outage_" + run;
-  private DatabaseSettings db;
+  private final PostgresSchema schema = PostgresSchema.create("outage");
   private ActorTestKit testKit;
   private WebhookSettings settings;
   private Receiver receiver;
@@ -56,19 +47,6 @@ class WebhookOutageTest {
 
   @BeforeAll
   void start() throws Exception {
-    try (Connection connection = DriverManager.getConnection(url, user, "");
-        Statement st = connection.createStatement()) {
-      st.execute("CREATE SCHEMA " + schema);
-    }
-    db =
-        DatabaseSettings.create(
-            ConfigFactory.parseMap(
-                    Map.of(
-                        "switchboard.db.url",
-                        url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema,
-                        "switchboard.db.user",
-                        user))
-                .withFallback(ConfigFactory.load()));
     testKit = ActorTestKit.create("webhook-outage-" + run);
     // Only what a loopback receiver needs; the schedule, timeouts and attempts are the defaults.
     settings =
@@ -80,7 +58,7 @@ class WebhookOutageTest {
         Webhooks.start(
             testKit.system(),
             settings,
-            db,
+            schema.db(),
             List.of(new WebhookAccount(account, receiver.url(), "s-" + run)),
             new SimpleMeterRegistry(),
             Clock.systemUTC(),
@@ -92,16 +70,13 @@ class WebhookOutageTest {
     if (webhooks != null) {
       webhooks.close();
     }
-    try (Connection connection = DriverManager.getConnection(url, user, "");
-        Statement st = connection.createStatement()) {
-      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    }
     if (receiver != null) {
       receiver.close();
     }
     if (testKit != null) {
       testKit.shutdownTestKit();
     }
+    schema.close();
   }
 
   @Test
