@@ -84,7 +84,7 @@ public final class MessageEntity
     INSTANCE
   }
 
-  // The retrying status event's enqueue finished; the retry is due {@code delay} after it.
+  // The retrying status event's enqueue finished; the retry is due delay after it.
   private record RetryEventQueued(Duration delay, Throwable error) implements Command {}
 
   private enum IdleCheck implements Command {
