@@ -84,6 +84,9 @@ public final class MessageEntity
     INSTANCE
   }
 
+  // The retrying status event's enqueue finished; the retry is due delay after it.
+  private record RetryEventQueued(Duration delay, Throwable error) implements Command {}
+
   private enum IdleCheck implements Command {
     INSTANCE
   }
@@ -171,6 +174,11 @@ public final class MessageEntity
   private final List<ActorRef<JobDone>> waiting = new ArrayList<>();
   private Instant attemptStartedAt;
   private boolean knowsEveryAttempt;
+  // Whether this incarnation queued the retrying status event of a message with a callback URL
+  // (after a crash it may be missing: it is queued again before the next attempt), and whether
+  // that enqueue is running now (the retry waits for it).
+  private boolean retryEventQueued;
+  private boolean queuingRetryEvent;
 
   public static Behavior<Command> create(EntityContext<Command> entity, Dependencies deps) {
     return Behaviors.setup(
@@ -218,23 +226,50 @@ public final class MessageEntity
         .onCommand(RecordReceipt.class, this::onReceipt)
         .onCommand(AttemptFinished.class, this::onAttemptFinished)
         .onCommand(RetryDue.class, (state, due) -> onRetryDue(state))
+        .onCommand(RetryEventQueued.class, this::onRetryEventQueued)
         .onCommand(IdleCheck.class, (state, check) -> onIdleCheck(state))
         .build();
   }
 
+  // With a callback URL, the 202 waits until the accepted event is in the outbox: a crash after
+  // the journal write then loses no event the client was promised (no reply, the client retries,
+  // and the repeat queues it again). Without one, nothing is queued and nothing waits.
   private Effect<Event, MessageState> onAccept(MessageState state, Accept accept) {
     if (!state.isEmpty()) {
+      if (state.status() == MessageStatus.ACCEPTED && state.message().callbackUrl() != null) {
+        return Effect().none().thenRun(s -> replyOnceQueued(s, accept.replyTo(), false));
+      }
       return Effect().reply(accept.replyTo(), new AcceptReply(view(state), false));
+    }
+    if (accept.message().callbackUrl() == null) {
+      return Effect()
+          .persist(new Accepted(accept.message(), now()))
+          .thenRun(this::accepted)
+          .thenReply(accept.replyTo(), s -> new AcceptReply(s.view(), true));
     }
     return Effect()
         .persist(new Accepted(accept.message(), now()))
-        .thenRun(
-            s -> {
-              knowsEveryAttempt = true;
-              deps.metrics().reached(s.message().channel(), MessageStatus.ACCEPTED);
-              deps.events().statusChanged(s.view());
-            })
-        .thenReply(accept.replyTo(), s -> new AcceptReply(s.view(), true));
+        .thenRun(this::accepted)
+        .thenRun(s -> replyOnceQueued(s, accept.replyTo(), true));
+  }
+
+  private void accepted(MessageState state) {
+    knowsEveryAttempt = true;
+    deps.metrics().reached(state.message().channel(), MessageStatus.ACCEPTED);
+  }
+
+  // The reply only tells the asker: no actor state is touched from the stage's thread.
+  private void replyOnceQueued(MessageState state, ActorRef<AcceptReply> replyTo, boolean created) {
+    MessageView view = state.view();
+    deps.events()
+        .statusChanged(view)
+        .whenComplete(
+            (ok, error) -> {
+              if (error == null) {
+                replyTo.tell(new AcceptReply(view, created));
+              }
+              // Otherwise no reply: the gateway's ask times out and the client is told to retry.
+            });
   }
 
   private Effect<Event, MessageState> onDeliver(MessageState state, Deliver deliver) {
@@ -268,12 +303,24 @@ public final class MessageEntity
         return startAttempt(state);
       default:
         deps.metrics().duplicateJob(state.message().channel());
-        return Effect().reply(deliver.replyTo(), new JobDone(messageId, state.status()));
+        JobDone done = new JobDone(messageId, state.status());
+        if (state.message().callbackUrl() == null) {
+          return Effect().reply(deliver.replyTo(), done);
+        }
+        // A crash between the journal write and the enqueue lost the status event: queue it again
+        // (the same id, so at most once) before this job is acked.
+        return Effect()
+            .none()
+            .thenRun(
+                s ->
+                    deps.events()
+                        .statusChanged(s.view())
+                        .whenComplete((ok, error) -> deliver.replyTo().tell(done)));
     }
   }
 
   private boolean retryPending() {
-    return timers.isTimerActive(RetryDue.INSTANCE);
+    return queuingRetryEvent || timers.isTimerActive(RetryDue.INSTANCE);
   }
 
   // The start of an attempt is not written on its own: it is recorded with the attempt's outcome,
@@ -282,6 +329,12 @@ public final class MessageEntity
     Instant now = now();
     if (state.message().expiredAt(now)) {
       return Effect().persist(new Expired(now)).thenRun(this::settled);
+    }
+    if (state.status() == MessageStatus.RETRYING
+        && state.message().callbackUrl() != null
+        && !retryEventQueued) {
+      // Recovered after a crash (or the enqueue failed): its retrying event may be missing.
+      return Effect().none().thenRun(s -> queueRetryEvent(s, Duration.ZERO));
     }
     return Effect().none().thenRun(this::beginAttempt);
   }
@@ -382,9 +435,46 @@ public final class MessageEntity
             new RetryScheduled(new MessageError(failure.code(), failure.reason()), now, started))
         .thenRun(
             s -> {
-              deps.events().statusChanged(s.view());
-              timers.startSingleTimer(RetryDue.INSTANCE, delay);
+              retryEventQueued = false;
+              if (s.message().callbackUrl() == null) {
+                timers.startSingleTimer(RetryDue.INSTANCE, delay);
+              } else {
+                queueRetryEvent(s, delay);
+              }
             });
+  }
+
+  // The retry is scheduled only once the retrying event is in the outbox, so the attempt that
+  // may settle the message (and ack its job) never runs ahead of it.
+  private void queueRetryEvent(MessageState state, Duration delay) {
+    queuingRetryEvent = true;
+    context.pipeToSelf(
+        deps.events().statusChanged(state.view()),
+        (ok, error) -> new RetryEventQueued(delay, error));
+  }
+
+  private Effect<Event, MessageState> onRetryEventQueued(
+      MessageState state, RetryEventQueued queued) {
+    queuingRetryEvent = false;
+    if (queued.error() != null) {
+      // The retry is then due no sooner than a journal failure's backoff; it queues the event
+      // again first.
+      context
+          .getLog()
+          .warn(
+              "retrying event not queued, trying again before the retry: messageId={} cause={}",
+              messageId,
+              queued.error().toString());
+      Duration min = deps.settings().journalFailureMinBackoff();
+      timers.startSingleTimer(
+          RetryDue.INSTANCE, queued.delay().compareTo(min) > 0 ? queued.delay() : min);
+      return Effect().none();
+    }
+    retryEventQueued = true;
+    if (state.status() == MessageStatus.RETRYING) {
+      timers.startSingleTimer(RetryDue.INSTANCE, queued.delay());
+    }
+    return Effect().none();
   }
 
   private Effect<Event, MessageState> onRetryDue(MessageState state) {

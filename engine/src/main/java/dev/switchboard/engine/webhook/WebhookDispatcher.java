@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -48,6 +48,7 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
    * What a dispatcher works with.
    *
    * @param owner this dispatcher's lease name, unique among dispatchers on the table
+   * @param jitter draws the backoff's jitter; used by this actor only
    */
   public record Setup(
       String owner,
@@ -56,7 +57,8 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
       WebhookSender sender,
       WebhookMetrics metrics,
       WebhookHealth health,
-      Clock clock) {}
+      Clock clock,
+      RandomGenerator jitter) {}
 
   private final Setup setup;
   private final WebhookSettings settings;
@@ -220,7 +222,7 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
                 error);
       } else {
         state = OutboxRow.PENDING;
-        next = now.plus(settings.backoff().delay(attempts, ThreadLocalRandom.current()));
+        next = now.plus(settings.backoff().delay(attempts, setup.jitter()));
         setup.metrics().attempt(row.type(), "retried");
         getContext()
             .getLog()

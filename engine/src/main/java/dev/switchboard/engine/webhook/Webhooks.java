@@ -11,11 +11,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Cancellable;
@@ -78,6 +80,18 @@ public final class Webhooks implements CustomerEvents, AutoCloseable {
       List<WebhookAccount> accounts,
       MeterRegistry meters,
       Clock clock) {
+    return start(system, settings, db, accounts, meters, clock, new SplittableRandom());
+  }
+
+  /** As above, with the backoff's jitter drawn from {@code jitter} (tests pin it). */
+  static Webhooks start(
+      ActorSystem<?> system,
+      WebhookSettings settings,
+      DatabaseSettings db,
+      List<WebhookAccount> accounts,
+      MeterRegistry meters,
+      Clock clock,
+      RandomGenerator jitter) {
     Map<String, WebhookAccount> byId =
         accounts.stream()
             .collect(Collectors.toUnmodifiableMap(WebhookAccount::id, Function.identity()));
@@ -116,7 +130,8 @@ public final class Webhooks implements CustomerEvents, AutoCloseable {
             new WebhookSender(settings, byId, blocking, clock),
             metrics,
             health,
-            clock);
+            clock,
+            jitter);
     ActorRef<WebhookDispatcher.Command> dispatcher =
         system.systemActorOf(
             Behaviors.supervise(WebhookDispatcher.create(setup))

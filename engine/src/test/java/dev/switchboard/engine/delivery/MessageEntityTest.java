@@ -25,8 +25,10 @@ import dev.switchboard.engine.message.MessageStatus;
 import dev.switchboard.engine.message.OutboundMessage;
 import dev.switchboard.engine.provider.ChannelProvider;
 import dev.switchboard.engine.provider.DeliveryReceipt;
+import dev.switchboard.engine.provider.InboundMessage;
 import dev.switchboard.engine.provider.ProviderRegistry;
 import dev.switchboard.engine.provider.SendOutcome;
+import dev.switchboard.engine.webhook.CustomerEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -80,6 +82,7 @@ class MessageEntityTest {
 
   private String id;
   private ScriptedProvider provider;
+  private ScriptedEvents events;
   private SimpleMeterRegistry meters;
   private TestProbe<ClusterSharding.ShardCommand> shard;
   private TestProbe<JobDone> jobs;
@@ -94,6 +97,7 @@ class MessageEntityTest {
   void setUp() {
     id = MessageIds.random();
     provider = new ScriptedProvider();
+    events = new ScriptedEvents();
     meters = new SimpleMeterRegistry();
     shard = testKit.createTestProbe();
     jobs = testKit.createTestProbe();
@@ -107,6 +111,7 @@ class MessageEntityTest {
             ProviderRegistry.of(Map.of("sandbox", provider)),
             settings,
             new DeliveryMetrics(meters),
+            events,
             Clock.systemUTC());
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
@@ -121,6 +126,14 @@ class MessageEntityTest {
   }
 
   private OutboundMessage message(Instant createdAt, long ttlSeconds) {
+    return message(createdAt, ttlSeconds, null);
+  }
+
+  private OutboundMessage messageWithCallback() {
+    return message(Instant.now(), 0, "https://customer.example/hooks");
+  }
+
+  private OutboundMessage message(Instant createdAt, long ttlSeconds, String callbackUrl) {
     return new OutboundMessage(
         id,
         "acct-1",
@@ -128,7 +141,7 @@ class MessageEntityTest {
         "alice",
         null,
         "hello " + id,
-        null,
+        callbackUrl,
         ttlSeconds,
         Map.of("k", "v"),
         createdAt);
@@ -617,6 +630,182 @@ class MessageEntityTest {
     MessageState after = entity.restart().state();
 
     assertThat(after).isEqualTo(before);
+  }
+
+  @Test
+  void acceptWithACallbackUrlIsAnsweredOnlyOnceItsEventIsQueued() {
+    OutboundMessage message = messageWithCallback();
+    CompletableFuture<Void> queued = events.thenPending();
+    TestProbe<AcceptReply> client = testKit.createTestProbe();
+
+    entity.runCommand(new Accept(message, client.ref()));
+
+    await().atMost(WAIT).until(() -> events.statuses().equals(List.of(MessageStatus.ACCEPTED)));
+    assertThat(journal()).hasSize(1);
+    client.expectNoMessage(Duration.ofMillis(300));
+    queued.complete(null);
+    AcceptReply reply = client.expectMessageClass(AcceptReply.class, WAIT);
+    assertThat(reply.created()).isTrue();
+    assertThat(reply.view().status()).isEqualTo(MessageStatus.ACCEPTED);
+  }
+
+  @Test
+  void acceptWhoseEventIsNotQueuedIsNotAnsweredAndItsRepeatQueuesItAgain() {
+    OutboundMessage message = messageWithCallback();
+    events.thenFailing();
+    TestProbe<AcceptReply> client = testKit.createTestProbe();
+
+    entity.runCommand(new Accept(message, client.ref()));
+
+    client.expectNoMessage(Duration.ofMillis(300));
+    assertThat(journal()).hasSize(1);
+    // The client, told to retry, submits the same message again: its event is queued this time.
+    AcceptReply repeat = accept(message);
+    assertThat(repeat.created()).isFalse();
+    assertThat(events.statuses()).containsExactly(MessageStatus.ACCEPTED, MessageStatus.ACCEPTED);
+    assertThat(events.views).allMatch(v -> v.history().size() == 1);
+  }
+
+  @Test
+  void aRetryIsScheduledOnlyOnceItsRetryingEventIsQueued() {
+    OutboundMessage message = messageWithCallback();
+    accept(message);
+    provider
+        .then(new SendOutcome.TransientFailure("upstream_5xx", "bad gateway", null))
+        .then(new SendOutcome.Sent("prov-11"));
+    CompletableFuture<Void> retrying = events.thenPending();
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    await().atMost(WAIT).until(() -> events.statuses().contains(MessageStatus.RETRYING));
+    // The backoff (at most 50 ms) is long over; the second attempt waits for the event.
+    jobs.expectNoMessage(Duration.ofMillis(300));
+    assertThat(provider.attempts).containsExactly(1);
+    retrying.complete(null);
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    assertThat(provider.attempts).containsExactly(1, 2);
+    assertThat(events.statuses())
+        .containsExactly(MessageStatus.ACCEPTED, MessageStatus.RETRYING, MessageStatus.SENT);
+  }
+
+  @Test
+  void aRetryingEventThatFailedToQueueIsQueuedAgainBeforeTheRetry() {
+    OutboundMessage message = messageWithCallback();
+    accept(message);
+    provider
+        .then(new SendOutcome.TransientFailure("upstream_5xx", "bad gateway", null))
+        .then(new SendOutcome.Sent("prov-12"));
+    events.thenFailing();
+
+    entity.runCommand(new Deliver(message, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    assertThat(events.statuses())
+        .containsExactly(
+            MessageStatus.ACCEPTED,
+            MessageStatus.RETRYING,
+            MessageStatus.RETRYING,
+            MessageStatus.SENT);
+    assertThat(events.attemptsSeen).containsExactly(0, 1, 1, 2);
+  }
+
+  @Test
+  void aRetryingEventLostInACrashIsQueuedBeforeTheNextAttempt() {
+    OutboundMessage message = messageWithCallback();
+    accept(message);
+    provider.then(new SendOutcome.TransientFailure("upstream_5xx", "bad gateway", null));
+    // The node stops after writing the retry, before its event reached the outbox.
+    events.thenPending();
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    await().atMost(WAIT).until(() -> events.statuses().contains(MessageStatus.RETRYING));
+
+    entity.restart();
+    provider.then(new SendOutcome.Sent("prov-13"));
+    entity.runCommand(new Deliver(message, true, jobs.ref()));
+
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    assertThat(events.statuses())
+        .containsExactly(
+            MessageStatus.ACCEPTED,
+            MessageStatus.RETRYING,
+            MessageStatus.RETRYING,
+            MessageStatus.SENT);
+    // The second retrying event was queued before the second attempt began.
+    assertThat(events.attemptsSeen).containsExactly(0, 1, 1, 2);
+    assertThat(events.views.get(2).history()).isEqualTo(events.views.get(1).history());
+  }
+
+  @Test
+  void aSentEventLostInACrashIsQueuedAgainBeforeTheRedeliveredJobIsAnswered() {
+    OutboundMessage message = messageWithCallback();
+    accept(message);
+    provider.then(new SendOutcome.Sent("prov-14"));
+    CompletableFuture<Void> sent = events.thenPending();
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    await().atMost(WAIT).until(() -> events.statuses().contains(MessageStatus.SENT));
+
+    entity.restart();
+    CompletableFuture<Void> again = events.thenPending();
+    entity.runCommand(new Deliver(message, true, jobs.ref()));
+
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                events
+                    .statuses()
+                    .equals(
+                        List.of(MessageStatus.ACCEPTED, MessageStatus.SENT, MessageStatus.SENT)));
+    jobs.expectNoMessage(Duration.ofMillis(200));
+    again.complete(null);
+    assertThat(jobs.expectMessageClass(JobDone.class, WAIT))
+        .isEqualTo(new JobDone(id, MessageStatus.SENT));
+    assertThat(provider.attempts).containsExactly(1);
+    sent.cancel(false);
+  }
+
+  /**
+   * Records each status event handed to it; each is queued at once unless the test scripted the
+   * next one to stay pending or fail.
+   */
+  private final class ScriptedEvents implements CustomerEvents {
+    final List<MessageView> views = new CopyOnWriteArrayList<>();
+    // How many attempts the provider had been asked for when each event was handed over.
+    final List<Integer> attemptsSeen = new CopyOnWriteArrayList<>();
+    final Queue<CompletableFuture<Void>> script = new ConcurrentLinkedQueue<>();
+
+    CompletableFuture<Void> thenPending() {
+      CompletableFuture<Void> pending = new CompletableFuture<>();
+      script.add(pending);
+      return pending;
+    }
+
+    void thenFailing() {
+      script.add(CompletableFuture.failedFuture(new IllegalStateException("outbox down")));
+    }
+
+    List<MessageStatus> statuses() {
+      return views.stream().map(MessageView::status).toList();
+    }
+
+    @Override
+    public CompletionStage<Void> statusChanged(MessageView message) {
+      if (message.message().callbackUrl() == null) {
+        return CompletableFuture.completedFuture(null);
+      }
+      attemptsSeen.add(provider.attempts.size());
+      views.add(message);
+      CompletableFuture<Void> next = script.poll();
+      return next != null ? next : CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Void> inbound(InboundMessage message) {
+      return CompletableFuture.completedFuture(null);
+    }
   }
 
   /** Answers each attempt with the next scripted outcome and records what it was asked. */

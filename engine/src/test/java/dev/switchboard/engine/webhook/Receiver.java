@@ -19,14 +19,15 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A customer's webhook receiver on loopback: checks each request's signature with its own HMAC (not
- * {@link Signature}'s), records every call, and can fail, refuse or hang on demand.
+ * {@link Signature}'s), records every call, and can fail, refuse, hang or stop listening on demand.
  */
 public final class Receiver implements AutoCloseable {
 
   /** One request as received and how it was answered. */
   public record Call(String eventId, String body, boolean signatureValid, int answered) {}
 
-  private final HttpServer server;
+  private final int port;
+  private volatile HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final String secret;
   private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -37,10 +38,17 @@ public final class Receiver implements AutoCloseable {
 
   private Receiver(String secret) throws IOException {
     this.secret = secret;
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(threads);
-    server.start();
+    this.server = listen(0);
+    this.port = server.getAddress().getPort();
+  }
+
+  private HttpServer listen(int port) throws IOException {
+    HttpServer http =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+    http.createContext("/", this::handle);
+    http.setExecutor(threads);
+    http.start();
+    return http;
   }
 
   public static Receiver start(String secret) throws IOException {
@@ -48,7 +56,17 @@ public final class Receiver implements AutoCloseable {
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks";
+    return "http://127.0.0.1:" + port + "/hooks";
+  }
+
+  /** Stops listening: connections to its port are refused until {@link #listenAgain()}. */
+  public void stopListening() {
+    server.stop(0);
+  }
+
+  /** Listens again on the same port, keeping what it recorded. */
+  public void listenAgain() throws IOException {
+    server = listen(port);
   }
 
   /** The next {@code n} requests are answered 500. */

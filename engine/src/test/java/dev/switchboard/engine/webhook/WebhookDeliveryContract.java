@@ -54,6 +54,9 @@ abstract class WebhookDeliveryContract {
 
   abstract DatabaseSettings db();
 
+  /** Gives the database back once the class is done with it. */
+  void release() {}
+
   @BeforeAll
   void start() throws Exception {
     testKit = ActorTestKit.create("webhooks-" + run);
@@ -114,6 +117,7 @@ abstract class WebhookDeliveryContract {
     if (testKit != null) {
       testKit.shutdownTestKit();
     }
+    release();
   }
 
   @Test
