@@ -102,13 +102,14 @@ class ChannelConsumerTest {
       ActorRef<ChannelConsumer.Command> consumer =
           testKit.spawn(
               ChannelConsumer.create(
-                  topology,
-                  settings.sites().get(0),
-                  settings,
-                  new BrokerConnector(settings),
-                  new ConnectionHealth(Clock.systemUTC()),
-                  stuck,
-                  new ConsumerMetrics(new SimpleMeterRegistry(), "sandbox", "primary")),
+                  new ChannelConsumer.Setup(
+                      topology,
+                      settings.sites().get(0),
+                      settings,
+                      new BrokerConnector(settings),
+                      new ConnectionHealth(Clock.systemUTC()),
+                      new ConsumerMetrics(new SimpleMeterRegistry(), "sandbox", "primary")),
+                  stuck),
               BlockingDispatcher.props(settings));
 
       await()
