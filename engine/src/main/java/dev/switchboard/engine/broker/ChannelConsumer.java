@@ -8,6 +8,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -251,18 +252,34 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       return;
     }
     consumerTags[work] = null;
-    getContext()
-        .getLog()
-        .warn(
-            "consuming paused, no provider can take work: channel={} site={} queue={}",
-            topology.channel(),
-            site.name(),
-            topology.queue(works.get(work).flow()));
+    String queue = topology.queue(works.get(work).flow());
+    if (stopping()) {
+      // The providers closed because the node stops: expected, not an outage.
+      getContext()
+          .getLog()
+          .info(
+              "consuming paused, the node is stopping: channel={} site={} queue={}",
+              topology.channel(),
+              site.name(),
+              queue);
+    } else {
+      getContext()
+          .getLog()
+          .warn(
+              "consuming paused, no provider can take work: channel={} site={} queue={}",
+              topology.channel(),
+              site.name(),
+              queue);
+    }
     try {
       channel.basicCancel(tag);
     } catch (IOException | RuntimeException e) {
       throw link.lost("could not pause consuming: " + BrokerConnector.describe(e));
     }
+  }
+
+  private boolean stopping() {
+    return CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent();
   }
 
   private Behavior<Command> onConnectFailed(ConnectFailed failed) {
