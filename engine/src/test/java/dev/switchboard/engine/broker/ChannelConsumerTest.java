@@ -116,16 +116,7 @@ class ChannelConsumerTest {
           };
       ActorRef<ChannelConsumer.Command> consumer =
           testKit.spawn(
-              ChannelConsumer.create(
-                  new ChannelConsumer.Setup(
-                      topology,
-                      settings.sites().get(0),
-                      settings,
-                      new BrokerConnector(settings),
-                      new ConnectionHealth(Clock.systemUTC()),
-                      new ConsumerMetrics(new SimpleMeterRegistry(), "sandbox", "primary")),
-                  stuck),
-              BlockingDispatcher.props(settings));
+              ChannelConsumer.create(setup(topology), stuck), BlockingDispatcher.props(settings));
 
       await()
           .atMost(Duration.ofSeconds(15))
@@ -194,15 +185,20 @@ class ChannelConsumerTest {
 
   private Behavior<ChannelConsumer.Command> gatedConsumer(Topology gated, AtomicBoolean open) {
     return ChannelConsumer.create(
-        new ChannelConsumer.Setup(
-            gated,
-            settings.sites().get(0),
-            settings,
-            new BrokerConnector(settings),
-            new ConnectionHealth(Clock.systemUTC()),
-            new ConsumerMetrics(new SimpleMeterRegistry(), gated.channel(), "primary")),
+        setup(gated),
         List.of(
             QueueWork.outbound((message, redelivered) -> new CompletableFuture<>(), open::get)));
+  }
+
+  // A consumer of the first site, with its own health and metrics.
+  private ChannelConsumer.Setup setup(Topology of) {
+    return new ChannelConsumer.Setup(
+        of,
+        settings.sites().get(0),
+        settings,
+        new BrokerConnector(settings),
+        new ConnectionHealth(Clock.systemUTC()),
+        new ConsumerMetrics(new SimpleMeterRegistry(), of.channel(), "primary"));
   }
 
   private void awaitConsumers(Topology gated, int count) {
