@@ -38,6 +38,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -86,7 +87,12 @@ public final class Engine {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     Executor blocking = BlockingDispatcher.executor(system, settings.broker());
-    SqlStore sql = SqlStore.open(settings.db(), settings.db().poolSize(), blocking);
+    // The database has threads of its own: its waits never hold the broker's.
+    Executor database =
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(settings.db().blockingDispatcher()));
+    SqlStore sql = SqlStore.open(settings.db(), settings.db().poolSize(), database);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -169,7 +175,7 @@ public final class Engine {
             providers.get(), settings.delivery(), new DeliveryMetrics(meters), events, clock);
     sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
 
-    JournalProbe journal = new JournalProbe(settings.db(), blocking, clock);
+    JournalProbe journal = new JournalProbe(settings.db(), database, clock);
     health.register(journal);
     journal.probe();
     system

@@ -8,6 +8,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -69,69 +70,48 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   // Jobs nobody could take now, kept unacked (and first in their lane) until their gate opens.
   private final List<Job> parked = new java.util.ArrayList<>();
 
-  /** A consumer of the outbound queue alone, always open. */
-  public static Behavior<Command> create(
+  /** Where and how the consumer connects; outlives its restarts. */
+  public record Setup(
       Topology topology,
       Site site,
       BrokerSettings settings,
       BrokerConnector connector,
       ConnectionHealth health,
-      JobHandler handler,
-      ConsumerMetrics metrics) {
-    return create(
-        topology,
-        site,
-        settings,
-        connector,
-        health,
-        List.of(QueueWork.outbound(handler, () -> true)),
-        metrics);
+      ConsumerMetrics metrics) {}
+
+  /** A consumer of the outbound queue alone, always open. */
+  public static Behavior<Command> create(Setup setup, JobHandler handler) {
+    return create(setup, List.of(QueueWork.outbound(handler, () -> true)));
   }
 
-  public static Behavior<Command> create(
-      Topology topology,
-      Site site,
-      BrokerSettings settings,
-      BrokerConnector connector,
-      ConnectionHealth health,
-      List<QueueWork<?>> works,
-      ConsumerMetrics metrics) {
+  public static Behavior<Command> create(Setup setup, List<QueueWork<?>> works) {
     return Behaviors.setup(
         ctx ->
             Behaviors.withTimers(
                 timers -> {
                   timers.startTimerWithFixedDelay(
-                      SampleQueue.INSTANCE, settings.queueSampleInterval());
+                      SampleQueue.INSTANCE, setup.settings().queueSampleInterval());
                   timers.startTimerWithFixedDelay(
-                      CheckGates.INSTANCE, settings.gateCheckInterval());
-                  return new ChannelConsumer(
-                      ctx, topology, site, settings, connector, health, works, metrics);
+                      CheckGates.INSTANCE, setup.settings().gateCheckInterval());
+                  return new ChannelConsumer(ctx, setup, works);
                 }));
   }
 
-  private ChannelConsumer(
-      ActorContext<Command> ctx,
-      Topology topology,
-      Site site,
-      BrokerSettings settings,
-      BrokerConnector connector,
-      ConnectionHealth health,
-      List<QueueWork<?>> works,
-      ConsumerMetrics metrics) {
+  private ChannelConsumer(ActorContext<Command> ctx, Setup setup, List<QueueWork<?>> works) {
     super(ctx);
-    this.topology = topology;
-    this.site = site;
-    this.settings = settings;
+    this.topology = setup.topology();
+    this.site = setup.site();
+    this.settings = setup.settings();
     this.works = List.copyOf(works);
     this.consumerTags = new String[works.size()];
-    this.metrics = metrics;
+    this.metrics = setup.metrics();
     this.link =
         new BrokerLink(
             topology.channel(),
             "consumer-" + site.name(),
             settings,
-            connector,
-            health,
+            setup.connector(),
+            setup.health(),
             BlockingDispatcher.executor(ctx.getSystem(), settings),
             ctx.getLog());
     connect();
@@ -272,18 +252,34 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       return;
     }
     consumerTags[work] = null;
-    getContext()
-        .getLog()
-        .warn(
-            "consuming paused, no provider can take work: channel={} site={} queue={}",
-            topology.channel(),
-            site.name(),
-            topology.queue(works.get(work).flow()));
+    String queue = topology.queue(works.get(work).flow());
+    if (stopping()) {
+      // The providers closed because the node stops: expected, not an outage.
+      getContext()
+          .getLog()
+          .info(
+              "consuming paused, the node is stopping: channel={} site={} queue={}",
+              topology.channel(),
+              site.name(),
+              queue);
+    } else {
+      getContext()
+          .getLog()
+          .warn(
+              "consuming paused, no provider can take work: channel={} site={} queue={}",
+              topology.channel(),
+              site.name(),
+              queue);
+    }
     try {
       channel.basicCancel(tag);
     } catch (IOException | RuntimeException e) {
       throw link.lost("could not pause consuming: " + BrokerConnector.describe(e));
     }
+  }
+
+  private boolean stopping() {
+    return CoordinatedShutdown.get(getContext().getSystem()).getShutdownReason().isPresent();
   }
 
   private Behavior<Command> onConnectFailed(ConnectFailed failed) {

@@ -51,14 +51,15 @@ public final class ChannelSupervisor {
             ctx.spawn(
                 restarting(
                     ChannelConsumer.create(
-                        setup.topology(),
-                        site,
-                        settings,
-                        setup.connector(),
-                        consumers.get(site.name()),
-                        setup.works(),
-                        new ConsumerMetrics(
-                            setup.meters(), setup.topology().channel(), site.name())),
+                        new ChannelConsumer.Setup(
+                            setup.topology(),
+                            site,
+                            settings,
+                            setup.connector(),
+                            consumers.get(site.name()),
+                            new ConsumerMetrics(
+                                setup.meters(), setup.topology().channel(), site.name())),
+                        setup.works()),
                     settings),
                 "consumer-" + site.name(),
                 BlockingDispatcher.props(settings));

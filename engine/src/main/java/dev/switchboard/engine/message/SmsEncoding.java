@@ -17,24 +17,6 @@ public final class SmsEncoding {
   private static final int UCS_2_SINGLE_SEGMENT_UNITS = 70;
   private static final int UCS_2_MULTI_SEGMENT_UNITS = 67;
 
-  /**
-   * The GSM 03.38 default alphabet, row by row from 0x00 to 0x7F. 0x1B is the escape to the
-   * extension table and is not a character a user can write, so it is left out.
-   */
-  private static final String GSM_7_BASIC =
-      "@£$¥èéùìòÇ\nØø\rÅå"
-          + "Δ_ΦΓΛΩΠΨΣΘΞ" // 0x1B (escape) left out
-          + "ÆæßÉ"
-          + " !\"#¤%&'()*+,-./"
-          + "0123456789:;<=>?"
-          + "¡ABCDEFGHIJKLMNO"
-          + "PQRSTUVWXYZÄÖÑÜ§"
-          + "¿abcdefghijklmno"
-          + "pqrstuvwxyzäöñüà";
-
-  /** The GSM 03.38 extension table: each character is sent as escape plus one septet. */
-  private static final String GSM_7_EXTENSION = "\f^{}\\[~]|€";
-
   private SmsEncoding() {}
 
   /** How an SMS text is sent. */
@@ -74,10 +56,10 @@ public final class SmsEncoding {
    */
   public static Result analyse(String text) {
     Objects.requireNonNull(text, "text");
-    if (text.chars().allMatch(c -> septets((char) c) > 0)) {
+    if (Gsm7Alphabet.canEncode(text)) {
       return pack(
           Encoding.GSM_7,
-          text.chars().map(c -> septets((char) c)),
+          text.chars().map(c -> Gsm7Alphabet.septets((char) c)),
           GSM_7_SINGLE_SEGMENT_SEPTETS,
           GSM_7_MULTI_SEGMENT_SEPTETS);
     }
@@ -86,17 +68,6 @@ public final class SmsEncoding {
         text.codePoints().map(Character::charCount),
         UCS_2_SINGLE_SEGMENT_UNITS,
         UCS_2_MULTI_SEGMENT_UNITS);
-  }
-
-  /** Septets {@code c} takes in GSM-7: 1 or 2, or 0 if GSM-7 cannot carry it. */
-  private static int septets(char c) {
-    if (GSM_7_BASIC.indexOf(c) >= 0) {
-      return 1;
-    }
-    if (GSM_7_EXTENSION.indexOf(c) >= 0) {
-      return 2;
-    }
-    return 0;
   }
 
   /**

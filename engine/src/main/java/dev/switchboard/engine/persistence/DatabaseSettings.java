@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * {@code switchboard.db}, read once: an H2 file in the data directory unless a {@code
- * jdbc:postgresql:} URL is given.
+ * jdbc:postgresql:} URL is given. Its JDBC calls run on a dispatcher of their own ({@code
+ * blockingDispatcher}, a config path), so a slow database never starves the broker's I/O.
  */
 public record DatabaseSettings(
     Path dataDir,
@@ -15,7 +16,8 @@ public record DatabaseSettings(
     String password,
     int poolSize,
     Duration connectTimeout,
-    Duration probeInterval) {
+    Duration probeInterval,
+    String blockingDispatcher) {
 
   public static DatabaseSettings create(Config root) {
     Config c = root.getConfig("switchboard.db");
@@ -33,7 +35,8 @@ public record DatabaseSettings(
         c.getString("password"),
         c.getInt("pool-size"),
         c.getDuration("connect-timeout"),
-        c.getDuration("probe-interval"));
+        c.getDuration("probe-interval"),
+        "switchboard.db.blocking-dispatcher");
   }
 
   public boolean isPostgres() {
