@@ -25,8 +25,14 @@ public record DatabaseSettings(
     String url = c.getString("url");
     if (url.isBlank()) {
       // Events are a few hundred bytes: kept in the row, not in H2's separate LOB store (default
-      // limit 256 bytes), which cost a second map write per event.
-      url = "jdbc:h2:file:" + dataDir.resolve("journal") + ";MAX_LENGTH_INPLACE_LOB=4096";
+      // limit 256 bytes), which cost a second map write per event. WRITE_DELAY=0: a commit is in
+      // the file before the API answers (H2's default keeps it in memory for 500 ms, which a
+      // SIGKILL loses). AUTO_COMPACT_FILL_RATE=0: no chunk moves in the background, which a kill
+      // in the middle of leaves the file unreadable ("Double mark").
+      url =
+          "jdbc:h2:file:"
+              + dataDir.resolve("journal")
+              + ";MAX_LENGTH_INPLACE_LOB=4096;WRITE_DELAY=0;AUTO_COMPACT_FILL_RATE=0";
     }
     return new DatabaseSettings(
         dataDir,
