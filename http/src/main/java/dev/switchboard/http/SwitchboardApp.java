@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -44,10 +45,13 @@ public final class SwitchboardApp implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
+  private final ServerBinding management;
 
-  private SwitchboardApp(ActorSystem<Void> system, ServerBinding binding) {
+  private SwitchboardApp(
+      ActorSystem<Void> system, ServerBinding binding, ServerBinding management) {
     this.system = system;
     this.binding = binding;
+    this.management = management;
   }
 
   /**
@@ -72,6 +76,7 @@ public final class SwitchboardApp implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
 
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+    CompletableFuture<ServerBinding> managementBound = new CompletableFuture<>();
     Behavior<Void> guardian =
         Behaviors.setup(
             ctx -> {
@@ -93,29 +98,56 @@ public final class SwitchboardApp implements AutoCloseable {
                       new HealthRoutes(engine.health()),
                       new MetricsRoutes(meters),
                       meters);
-              HttpServer.start(ctx.getSystem(), routes.routes(), http)
-                  .whenComplete(
-                      (binding, error) -> {
-                        if (error != null) {
-                          bound.completeExceptionally(error);
-                        } else {
-                          bound.complete(binding);
-                        }
-                      });
+              HttpServer.start(
+                      ctx.getSystem(),
+                      routes.routes(),
+                      "HTTP API",
+                      http.host(),
+                      http.port(),
+                      http.unbindDeadline())
+                  .whenComplete(completing(bound));
+              HttpServer.start(
+                      ctx.getSystem(),
+                      routes.management(),
+                      "management (health, metrics)",
+                      http.managementHost(),
+                      http.managementPort(),
+                      http.unbindDeadline())
+                  .whenComplete(completing(managementBound));
               return Behaviors.empty();
             });
     ActorSystem<Void> system = ActorSystem.create(guardian, "switchboard", config);
     try {
+      long deadline = System.nanoTime() + startTimeout.toNanos();
       ServerBinding binding = bound.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new SwitchboardApp(system, binding);
+      ServerBinding management =
+          managementBound.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return new SwitchboardApp(system, binding, management);
     } catch (Exception e) {
       system.terminate();
       throw e;
     }
   }
 
+  private static BiConsumer<ServerBinding, Throwable> completing(
+      CompletableFuture<ServerBinding> bound) {
+    return (binding, error) -> {
+      if (error != null) {
+        bound.completeExceptionally(error);
+      } else {
+        bound.complete(binding);
+      }
+    };
+  }
+
+  /** The API port. */
   public int port() {
     return binding.localAddress().getPort();
+  }
+
+  /** The management port: detailed health and metrics. */
+  public int managementPort() {
+    return management.localAddress().getPort();
   }
 
   public ActorSystem<Void> system() {

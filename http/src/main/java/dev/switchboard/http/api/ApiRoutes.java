@@ -14,8 +14,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * Every route of the server, behind the handlers that turn every rejection and failure into the
- * error body of API.md: a client never sees a default error page or a stack trace.
+ * Every route of the API port (and, apart, of the management port), behind the handlers that turn
+ * every rejection and failure into the error body of API.md: a client never sees a default error
+ * page or a stack trace.
  */
 public final class ApiRoutes extends AllDirectives {
   private final ApiKeys keys;
@@ -52,10 +53,19 @@ public final class ApiRoutes extends AllDirectives {
                 exceptions(),
                 () ->
                     handleRejections(
-                        rejections(),
-                        () ->
-                            concat(
-                                health.routes(), metrics.routes(), pathPrefix("v1", this::v1)))));
+                        rejections(), () -> concat(health.routes(), pathPrefix("v1", this::v1)))));
+  }
+
+  /**
+   * The management port's routes: health with every component, and metrics. Broker hosts, database
+   * URLs and driver errors are for operators, not for whoever reaches the API.
+   */
+  public Route management() {
+    return handleExceptions(
+        exceptions(),
+        () ->
+            handleRejections(
+                rejections(), () -> concat(health.detailedRoutes(), metrics.routes())));
   }
 
   private Route v1() {
