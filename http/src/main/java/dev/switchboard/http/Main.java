@@ -26,7 +26,8 @@ public final class Main {
     }
   }
 
-  static Config load() {
+  /** The application's configuration as the jar finds it, not yet layered over the defaults. */
+  public static Config load() {
     String explicit = System.getProperty("config.file");
     if (explicit != null) {
       return ConfigFactory.parseFile(new File(explicit));

@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.switchboard.engine.ChannelSettings;
 import dev.switchboard.engine.Engine;
 import dev.switchboard.engine.EngineSettings;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SwitchboardApp.class);
 
+  /**
+   * Overrides of pekko-http's defaults: not in reference.conf, where the jar's merge order wins.
+   */
+  private static final String PEKKO_HTTP_SETTINGS = "switchboard-http-pekko.conf";
+
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final ServerBinding management;
@@ -61,7 +67,7 @@ public final class SwitchboardApp implements AutoCloseable {
    *     yet resolved; defaults are layered under it here
    */
   public static SwitchboardApp start(Config application, Duration startTimeout) throws Exception {
-    Config config = SwitchboardConfig.load(application);
+    Config config = configuration(application);
     EngineSettings settings = EngineSettings.create(config);
     HttpSettings http = HttpSettings.create(config);
     if (JournalSchema.ensure(settings.db())) {
@@ -127,6 +133,16 @@ public final class SwitchboardApp implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  /**
+   * The configuration a node runs on, for the jar and the tests alike: the application's, then
+   * Switchboard's settings for pekko-http and for Pekko, then every module's {@code
+   * reference.conf}.
+   */
+  public static Config configuration(Config application) {
+    return SwitchboardConfig.load(
+        application.withFallback(ConfigFactory.parseResources(PEKKO_HTTP_SETTINGS)));
   }
 
   private static BiConsumer<ServerBinding, Throwable> completing(
