@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedHeaderRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -112,8 +113,16 @@ public final class ApiRoutes extends AllDirectives {
                         "method not allowed here",
                         null)))
         .handle(
+            MalformedHeaderRejection.class,
+            rejection ->
+                complete(
+                    ApiError.invalid(
+                        rejection.headerName(),
+                        "the header " + rejection.headerName() + " is malformed")))
+        // Never a rejection's own text: it names pekko-http's classes and may quote the request.
+        .handle(
             Rejection.class,
-            rejection -> complete(ApiError.invalid(null, "the request was rejected: " + rejection)))
+            rejection -> complete(ApiError.invalid(null, "the request is not valid here")))
         .handleNotFound(complete(ApiError.notFound("no such resource")))
         .build();
   }
