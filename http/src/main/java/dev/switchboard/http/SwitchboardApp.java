@@ -14,6 +14,7 @@ import dev.switchboard.http.api.MessageRoutes;
 import dev.switchboard.http.api.MetricsRoutes;
 import dev.switchboard.http.api.WebhookRoutes;
 import dev.switchboard.http.auth.ApiKeys;
+import dev.switchboard.http.auth.RateLimits;
 import dev.switchboard.http.auth.WebhookAccounts;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -75,6 +76,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
     ApiKeys keys = ApiKeys.create(config, settings.db().dataDir());
     List<WebhookAccount> accounts = WebhookAccounts.create(config);
+    RateLimits limits = RateLimits.create(config);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
@@ -99,6 +101,7 @@ public final class SwitchboardApp implements AutoCloseable {
               ApiRoutes routes =
                   new ApiRoutes(
                       keys,
+                      limits,
                       messages,
                       new WebhookRoutes(engine.webhooks()),
                       new HealthRoutes(engine.health()),

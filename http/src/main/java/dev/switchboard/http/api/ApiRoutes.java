@@ -1,6 +1,8 @@
 package dev.switchboard.http.api;
 
+import dev.switchboard.http.auth.Account;
 import dev.switchboard.http.auth.ApiKeys;
+import dev.switchboard.http.auth.RateLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,6 +23,8 @@ import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
  */
 public final class ApiRoutes extends AllDirectives {
   private final ApiKeys keys;
+  private final RateLimits limits;
+  private final MeterRegistry meters;
   private final MessageRoutes messages;
   private final WebhookRoutes webhooks;
   private final HealthRoutes health;
@@ -29,12 +33,15 @@ public final class ApiRoutes extends AllDirectives {
 
   public ApiRoutes(
       ApiKeys keys,
+      RateLimits limits,
       MessageRoutes messages,
       WebhookRoutes webhooks,
       HealthRoutes health,
       MetricsRoutes metrics,
       MeterRegistry meters) {
     this.keys = keys;
+    this.limits = limits;
+    this.meters = meters;
     this.messages = messages;
     this.webhooks = webhooks;
     this.health = health;
@@ -78,9 +85,18 @@ public final class ApiRoutes extends AllDirectives {
                   .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                   .map(h -> h.substring(7).trim());
           return key.flatMap(keys::authenticate)
-              .map(account -> concat(messages.routes(account), webhooks.routes(account)))
+              .map(this::limited)
               .orElseGet(() -> complete(ApiError.unauthorized()));
         });
+  }
+
+  private Route limited(Account account) {
+    Duration wait = limits.acquire(account);
+    if (!wait.isZero()) {
+      meters.counter("switchboard.http.rate.limited", "account", account.id()).increment();
+      return complete(ApiError.rateLimited(wait));
+    }
+    return concat(messages.routes(account), webhooks.routes(account));
   }
 
   private ExceptionHandler exceptions() {
