@@ -84,6 +84,10 @@ public final class EngineProcess implements AutoCloseable {
     Map<String, String> env = builder.environment();
     env.put("SWITCHBOARD_HTTP_PORT", Integer.toString(httpPort));
     env.put("SWITCHBOARD_MANAGEMENT_PORT", Integer.toString(managementPort));
+    // The benchmark measures the engine's capacity with one account: its rate limit (default
+    // 1000 requests/s, below the single-send rate) would measure the limit instead.
+    env.put("SWITCHBOARD_RATE_LIMIT_PER_SECOND", "1000000");
+    env.put("SWITCHBOARD_RATE_LIMIT_BURST", "1000000");
     env.put("SWITCHBOARD_API_KEY", apiKey);
     env.put("SWITCHBOARD_DATA_DIR", spec.dataDir().toString());
     env.put("SWITCHBOARD_AMQP_URI", spec.amqpUri());

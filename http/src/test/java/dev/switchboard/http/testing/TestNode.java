@@ -105,6 +105,9 @@ public final class TestNode implements AutoCloseable {
     settings.put("switchboard.db.data-dir", dataDir.toString());
     settings.put("pekko.remote.artery.canonical.port", 0);
     settings.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    // Load and fault tests drive one account as hard as the node goes; RateLimitTest sets a limit.
+    settings.put("switchboard.http.rate-limit.per-second", 1_000_000);
+    settings.put("switchboard.http.rate-limit.burst", 1_000_000);
     // Callbacks to receivers on loopback; a test of the SSRF policy turns it off.
     settings.put("switchboard.webhooks.allow-private", true);
     settings.putAll(overrides);
