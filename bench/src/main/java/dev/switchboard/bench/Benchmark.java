@@ -181,7 +181,8 @@ final class Benchmark {
 
   private void measure(EngineProcess engine) throws Exception {
     String amqpUri = options.amqpUri() + "/" + vhost;
-    try (EngineClient client = new EngineClient(engine.base(), engine.apiKey(), 4)) {
+    try (EngineClient client =
+        new EngineClient(engine.base(), engine.management(), engine.apiKey(), 4)) {
       Settling settling = new Settling(engine, client, report);
       long started = System.nanoTime();
       engine.awaitReady(client, READY_TIMEOUT);

@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
@@ -8,28 +9,32 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Binds the routes and unbinds gracefully on coordinated shutdown. */
+/** Binds routes on an interface and port and unbinds gracefully on coordinated shutdown. */
 public final class HttpServer {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
   private HttpServer() {}
 
+  /**
+   * @param name what the port serves, for the log ("HTTP API", "management")
+   */
   public static CompletionStage<ServerBinding> start(
-      ActorSystem<?> system, Route route, HttpSettings settings) {
+      ActorSystem<?> system,
+      Route route,
+      String name,
+      String host,
+      int port,
+      Duration unbindDeadline) {
     return Http.get(system)
-        .newServerAt(settings.host(), settings.port())
+        .newServerAt(host, port)
         .bind(route)
         .whenComplete(
             (binding, error) -> {
               if (error != null) {
-                LOG.error(
-                    "could not bind HTTP on {}:{}: {}",
-                    settings.host(),
-                    settings.port(),
-                    error.getMessage());
+                LOG.error("could not bind {} on {}:{}: {}", name, host, port, error.getMessage());
               } else {
-                binding.addToCoordinatedShutdown(settings.unbindDeadline(), system);
-                LOG.info("HTTP API listening on http://{}", binding.localAddress());
+                binding.addToCoordinatedShutdown(unbindDeadline, system);
+                LOG.info("{} listening on http://{}", name, binding.localAddress());
               }
             });
   }

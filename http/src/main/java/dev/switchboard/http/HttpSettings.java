@@ -10,7 +10,9 @@ public record HttpSettings(
     long maxBodyBytes,
     long maxBatchBodyBytes,
     Duration bodyReadTimeout,
-    Duration unbindDeadline) {
+    Duration unbindDeadline,
+    String managementHost,
+    int managementPort) {
 
   public static HttpSettings create(Config root) {
     Config c = root.getConfig("switchboard.http");
@@ -20,6 +22,8 @@ public record HttpSettings(
         c.getBytes("max-body-size"),
         c.getBytes("max-batch-body-size"),
         c.getDuration("body-read-timeout"),
-        c.getDuration("unbind-deadline"));
+        c.getDuration("unbind-deadline"),
+        c.getString("management.host"),
+        c.getInt("management.port"));
   }
 }

@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.switchboard.engine.Redaction;
 import java.io.File;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -21,12 +22,13 @@ public final class Main {
     try {
       SwitchboardApp.start(load(), Duration.ofSeconds(60));
     } catch (Exception e) {
-      LOG.error("Switchboard could not start: {}", e.toString());
+      LOG.error("Switchboard could not start: {}", Redaction.text(e.toString()));
       System.exit(1);
     }
   }
 
-  static Config load() {
+  /** The application's configuration as the jar finds it, not yet layered over the defaults. */
+  public static Config load() {
     String explicit = System.getProperty("config.file");
     if (explicit != null) {
       return ConfigFactory.parseFile(new File(explicit));

@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.switchboard.engine.ChannelSettings;
 import dev.switchboard.engine.Engine;
 import dev.switchboard.engine.EngineSettings;
@@ -13,6 +14,7 @@ import dev.switchboard.http.api.MessageRoutes;
 import dev.switchboard.http.api.MetricsRoutes;
 import dev.switchboard.http.api.WebhookRoutes;
 import dev.switchboard.http.auth.ApiKeys;
+import dev.switchboard.http.auth.RateLimits;
 import dev.switchboard.http.auth.WebhookAccounts;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -27,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,12 +45,20 @@ import org.slf4j.LoggerFactory;
 public final class SwitchboardApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SwitchboardApp.class);
 
+  /**
+   * Overrides of pekko-http's defaults: not in reference.conf, where the jar's merge order wins.
+   */
+  private static final String PEKKO_HTTP_SETTINGS = "switchboard-http-pekko.conf";
+
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
+  private final ServerBinding management;
 
-  private SwitchboardApp(ActorSystem<Void> system, ServerBinding binding) {
+  private SwitchboardApp(
+      ActorSystem<Void> system, ServerBinding binding, ServerBinding management) {
     this.system = system;
     this.binding = binding;
+    this.management = management;
   }
 
   /**
@@ -57,7 +68,7 @@ public final class SwitchboardApp implements AutoCloseable {
    *     yet resolved; defaults are layered under it here
    */
   public static SwitchboardApp start(Config application, Duration startTimeout) throws Exception {
-    Config config = SwitchboardConfig.load(application);
+    Config config = configuration(application);
     EngineSettings settings = EngineSettings.create(config);
     HttpSettings http = HttpSettings.create(config);
     if (JournalSchema.ensure(settings.db())) {
@@ -65,6 +76,7 @@ public final class SwitchboardApp implements AutoCloseable {
     }
     ApiKeys keys = ApiKeys.create(config, settings.db().dataDir());
     List<WebhookAccount> accounts = WebhookAccounts.create(config);
+    RateLimits limits = RateLimits.create(config);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
@@ -72,6 +84,7 @@ public final class SwitchboardApp implements AutoCloseable {
     new ProcessorMetrics().bindTo(meters);
 
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
+    CompletableFuture<ServerBinding> managementBound = new CompletableFuture<>();
     Behavior<Void> guardian =
         Behaviors.setup(
             ctx -> {
@@ -88,34 +101,72 @@ public final class SwitchboardApp implements AutoCloseable {
               ApiRoutes routes =
                   new ApiRoutes(
                       keys,
+                      limits,
                       messages,
                       new WebhookRoutes(engine.webhooks()),
                       new HealthRoutes(engine.health()),
                       new MetricsRoutes(meters),
                       meters);
-              HttpServer.start(ctx.getSystem(), routes.routes(), http)
-                  .whenComplete(
-                      (binding, error) -> {
-                        if (error != null) {
-                          bound.completeExceptionally(error);
-                        } else {
-                          bound.complete(binding);
-                        }
-                      });
+              HttpServer.start(
+                      ctx.getSystem(),
+                      routes.routes(),
+                      "HTTP API",
+                      http.host(),
+                      http.port(),
+                      http.unbindDeadline())
+                  .whenComplete(completing(bound));
+              HttpServer.start(
+                      ctx.getSystem(),
+                      routes.management(),
+                      "management (health, metrics)",
+                      http.managementHost(),
+                      http.managementPort(),
+                      http.unbindDeadline())
+                  .whenComplete(completing(managementBound));
               return Behaviors.empty();
             });
     ActorSystem<Void> system = ActorSystem.create(guardian, "switchboard", config);
     try {
+      long deadline = System.nanoTime() + startTimeout.toNanos();
       ServerBinding binding = bound.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new SwitchboardApp(system, binding);
+      ServerBinding management =
+          managementBound.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return new SwitchboardApp(system, binding, management);
     } catch (Exception e) {
       system.terminate();
       throw e;
     }
   }
 
+  /**
+   * The configuration a node runs on, for the jar and the tests alike: the application's, then
+   * Switchboard's settings for pekko-http and for Pekko, then every module's {@code
+   * reference.conf}.
+   */
+  public static Config configuration(Config application) {
+    return SwitchboardConfig.load(
+        application.withFallback(ConfigFactory.parseResources(PEKKO_HTTP_SETTINGS)));
+  }
+
+  private static BiConsumer<ServerBinding, Throwable> completing(
+      CompletableFuture<ServerBinding> bound) {
+    return (binding, error) -> {
+      if (error != null) {
+        bound.completeExceptionally(error);
+      } else {
+        bound.complete(binding);
+      }
+    };
+  }
+
+  /** The API port. */
   public int port() {
     return binding.localAddress().getPort();
+  }
+
+  /** The management port: detailed health and metrics. */
+  public int managementPort() {
+    return management.localAddress().getPort();
   }
 
   public ActorSystem<Void> system() {

@@ -23,12 +23,22 @@ public final class EngineClient implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final URI base;
+  private final URI management;
   private final String apiKey;
   private final ExecutorService executor;
   private final HttpClient client;
 
+  /** A client of a server without a management port (Kannel's sendsms): everything on base. */
   public EngineClient(URI base, String apiKey, int threads) {
+    this(base, base, apiKey, threads);
+  }
+
+  /**
+   * @param management where the engine's detailed health and metrics are
+   */
+  public EngineClient(URI base, URI management, String apiKey, int threads) {
     this.base = base;
+    this.management = management;
     this.apiKey = apiKey;
     this.executor =
         Executors.newFixedThreadPool(
@@ -62,8 +72,7 @@ public final class EngineClient implements AutoCloseable {
 
   public boolean ready() {
     try {
-      return send(HttpRequest.newBuilder(base.resolve("/health/ready")).GET().build()).statusCode()
-          == 200;
+      return management("/health/ready").statusCode() == 200;
     } catch (IOException e) {
       return false;
     }
@@ -71,8 +80,17 @@ public final class EngineClient implements AutoCloseable {
 
   /** The whole {@code /metrics} text. */
   public String metrics() throws IOException {
-    return send(HttpRequest.newBuilder(base.resolve("/metrics")).timeout(REQUEST_TIMEOUT).build())
-        .body();
+    return management("/metrics").body();
+  }
+
+  // An engine built before the management port serves these on the API port.
+  private HttpResponse<String> management(String path) throws IOException {
+    try {
+      return send(
+          HttpRequest.newBuilder(management.resolve(path)).timeout(REQUEST_TIMEOUT).build());
+    } catch (java.net.ConnectException e) {
+      return send(HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).build());
+    }
   }
 
   /** One metric's sum over the series matching every label. */

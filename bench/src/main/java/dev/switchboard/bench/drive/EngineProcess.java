@@ -39,11 +39,14 @@ public final class EngineProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final int httpPort;
+  private final int managementPort;
   private final String apiKey;
   private final String channel;
 
-  private EngineProcess(Process process, Path log, int httpPort, String apiKey, String channel) {
+  private EngineProcess(
+      Process process, Path log, int httpPort, int managementPort, String apiKey, String channel) {
     this.process = process;
+    this.managementPort = managementPort;
     this.channel = channel;
     this.log = log;
     this.httpPort = httpPort;
@@ -56,6 +59,7 @@ public final class EngineProcess implements AutoCloseable {
           "no engine jar at " + spec.jar() + ": build it first (mvn -B -q package -DskipTests)");
     }
     int httpPort = freePort();
+    int managementPort = freePort();
     String apiKey = "bench-" + UUID.randomUUID();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -79,6 +83,11 @@ public final class EngineProcess implements AutoCloseable {
             .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("SWITCHBOARD_HTTP_PORT", Integer.toString(httpPort));
+    env.put("SWITCHBOARD_MANAGEMENT_PORT", Integer.toString(managementPort));
+    // The benchmark measures the engine's capacity with one account: its rate limit (default
+    // 1000 requests/s, below the single-send rate) would measure the limit instead.
+    env.put("SWITCHBOARD_RATE_LIMIT_PER_SECOND", "1000000");
+    env.put("SWITCHBOARD_RATE_LIMIT_BURST", "1000000");
     env.put("SWITCHBOARD_API_KEY", apiKey);
     env.put("SWITCHBOARD_DATA_DIR", spec.dataDir().toString());
     env.put("SWITCHBOARD_AMQP_URI", spec.amqpUri());
@@ -90,7 +99,8 @@ public final class EngineProcess implements AutoCloseable {
     if (!spec.smppUri().isEmpty()) {
       env.put("SWITCHBOARD_SMPP_URI", spec.smppUri());
     }
-    return new EngineProcess(builder.start(), log, httpPort, apiKey, spec.channel());
+    return new EngineProcess(
+        builder.start(), log, httpPort, managementPort, apiKey, spec.channel());
   }
 
   /** Waits until {@code /health/ready} answers 200; fails early if the process dies. */
@@ -124,6 +134,11 @@ public final class EngineProcess implements AutoCloseable {
 
   public URI base() {
     return URI.create("http://127.0.0.1:" + httpPort);
+  }
+
+  /** Detailed health and metrics (an engine before the management port: nothing listens). */
+  public URI management() {
+    return URI.create("http://127.0.0.1:" + managementPort);
   }
 
   public String apiKey() {

@@ -1,6 +1,8 @@
 package dev.switchboard.channels.smpp;
 
+import dev.switchboard.engine.Redaction;
 import java.io.IOException;
+import java.util.List;
 import org.jsmpp.extra.NegativeResponseException;
 
 /**
@@ -38,10 +40,7 @@ public final class SmppBindException extends Exception {
     for (Throwable t = e; t != null; t = t.getCause()) {
       named |= mentions(t.getMessage(), settings.password());
     }
-    String reason = String.valueOf(e.getMessage());
-    if (!settings.password().isEmpty()) {
-      reason = reason.replace(settings.password(), "***");
-    }
+    String reason = Redaction.text(String.valueOf(e.getMessage()), List.of(settings.password()));
     return new SmppBindException(
         "bind to " + settings.peer() + " failed: " + reason, 0, named ? null : e);
   }

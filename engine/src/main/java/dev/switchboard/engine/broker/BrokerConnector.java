@@ -2,6 +2,7 @@ package dev.switchboard.engine.broker;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.switchboard.engine.Redaction;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,8 +46,9 @@ public final class BrokerConnector {
     try {
       factory.setUri(uri);
     } catch (Exception e) {
+      // Not chained: the parser's message quotes the whole URI, password included.
       throw new IllegalArgumentException(
-          "invalid AMQP URI (credentials hidden): " + redact(uri), e);
+          "invalid AMQP URI (credentials hidden): " + Redaction.uri(uri));
     }
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
@@ -60,17 +62,13 @@ public final class BrokerConnector {
     return factory;
   }
 
-  /** A one-line cause, for health and logs. */
+  /** A one-line cause, for health and logs, with any URI's credentials hidden. */
   public static String describe(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
     String message = root.getMessage() == null ? "" : ": " + root.getMessage();
-    return root.getClass().getSimpleName() + message;
-  }
-
-  static String redact(String uri) {
-    return uri.replaceAll("//[^@/]*@", "//***@");
+    return Redaction.text(root.getClass().getSimpleName() + message);
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.engine.broker;
 
 import com.typesafe.config.Config;
+import dev.switchboard.engine.Redaction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -67,7 +68,9 @@ public record BrokerSettings(
       int eq = part.indexOf('=');
       if (eq < 0 || part.substring(0, eq).isBlank()) {
         throw new IllegalArgumentException(
-            "broker sites: expected name=uri[,uri...] but got '" + part.trim() + "'");
+            "broker sites: expected name=uri[,uri...] but got '"
+                + Redaction.text(part.trim())
+                + "'");
       }
       List<String> uris =
           Arrays.stream(part.substring(eq + 1).split(","))
@@ -82,7 +85,8 @@ public record BrokerSettings(
       sites.add(new Site(name, uris));
     }
     if (sites.isEmpty()) {
-      throw new IllegalArgumentException("broker sites: none given in '" + text + "'");
+      throw new IllegalArgumentException(
+          "broker sites: none given in '" + Redaction.text(text) + "'");
     }
     return List.copyOf(sites);
   }

@@ -228,12 +228,14 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
               publish.flow(), publish.replyTo(), now, now + settings.confirmTimeout().toNanos()));
       unconfirmed[publish.flow().ordinal()]++;
     } catch (Exception e) {
-      // The connection's shutdown listener restarts us; this publish alone is answered here.
+      // The connection's shutdown listener restarts us; this publish alone is answered here, in
+      // our words: the reason reaches API clients, the driver's text only the log.
+      getContext()
+          .getLog()
+          .warn("publish of {} failed: {}", publish.messageId(), BrokerConnector.describe(e));
       publish
           .replyTo()
-          .tell(
-              new PublishResult.NotConfirmed(
-                  "publish failed: " + BrokerConnector.describe(e), false));
+          .tell(new PublishResult.NotConfirmed("the broker connection failed to publish", false));
     }
   }
 

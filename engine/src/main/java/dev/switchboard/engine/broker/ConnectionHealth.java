@@ -1,5 +1,6 @@
 package dev.switchboard.engine.broker;
 
+import dev.switchboard.engine.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,16 +57,17 @@ public final class ConnectionHealth {
    *     quietly)
    */
   public synchronized boolean failed(String error) {
-    boolean news = upSinceLastError || !error.equals(lastError);
+    String shown = Redaction.text(error);
+    boolean news = upSinceLastError || !shown.equals(lastError);
     upSinceLastError = false;
-    lastError = error;
+    lastError = shown;
     lastErrorAt = clock.instant();
     move(State.DOWN);
     return news;
   }
 
   public synchronized void blocked(String reason) {
-    lastError = "blocked by the broker: " + reason;
+    lastError = Redaction.text("blocked by the broker: " + reason);
     lastErrorAt = clock.instant();
     move(State.BLOCKED);
   }

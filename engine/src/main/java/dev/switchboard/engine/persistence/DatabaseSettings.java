@@ -1,6 +1,7 @@
 package dev.switchboard.engine.persistence;
 
 import com.typesafe.config.Config;
+import dev.switchboard.engine.Redaction;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -67,6 +68,6 @@ public record DatabaseSettings(
   /** The URL without credentials or parameters, for logs and health. */
   public String displayUrl() {
     int params = url.indexOf(isPostgres() ? '?' : ';');
-    return params < 0 ? url : url.substring(0, params);
+    return Redaction.uri(params < 0 ? url : url.substring(0, params));
   }
 }

@@ -1,11 +1,13 @@
 package dev.switchboard.engine.persistence;
 
+import dev.switchboard.engine.Redaction;
 import dev.switchboard.engine.health.ComponentReport;
 import dev.switchboard.engine.health.HealthComponent;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -46,7 +48,7 @@ public final class JournalProbe implements HealthComponent {
         .orTimeout(db.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS)
         .handle(
             (ok, error) -> {
-              record(error == null ? null : describe(error));
+              record(error == null ? null : describe(error, db.password()));
               return null;
             });
   }
@@ -76,9 +78,11 @@ public final class JournalProbe implements HealthComponent {
     }
   }
 
-  private static String describe(Throwable error) {
+  // A driver's message may quote the URL or, rarely, the password: neither reaches health or logs.
+  private static String describe(Throwable error, String password) {
     Throwable cause = error.getCause() != null ? error.getCause() : error;
-    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    return Redaction.text(
+        cause.getClass().getSimpleName() + ": " + cause.getMessage(), List.of(password));
   }
 
   @Override

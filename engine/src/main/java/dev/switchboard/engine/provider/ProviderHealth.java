@@ -1,5 +1,6 @@
 package dev.switchboard.engine.provider;
 
+import dev.switchboard.engine.Redaction;
 import dev.switchboard.engine.broker.ConnectionHealth;
 import dev.switchboard.engine.health.ComponentReport;
 import dev.switchboard.engine.health.HealthComponent;
@@ -64,7 +65,7 @@ public final class ProviderHealth implements HealthComponent {
    * @return false when it repeats the last failure with no time up in between (not news)
    */
   boolean failed(String error) {
-    return session.failed(error);
+    return session.failed(Redaction.text(error));
   }
 
   /** Closed on purpose at shutdown: reported down, never reopened. */

@@ -1,5 +1,6 @@
 package dev.switchboard.engine.provider;
 
+import dev.switchboard.engine.Redaction;
 import dev.switchboard.engine.message.OutboundMessage;
 import java.time.Duration;
 import java.time.Instant;
@@ -483,6 +484,8 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
       cause = cause.getCause();
     }
     String message = cause.getMessage();
-    return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+    return message == null || message.isBlank()
+        ? cause.getClass().getSimpleName()
+        : Redaction.text(message);
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.engine.webhook;
 
+import dev.switchboard.engine.Redaction;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -198,7 +199,7 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
               "webhook delivered: event={} account={} target={} status={} attempts={}",
               row.id(),
               row.account(),
-              row.target(),
+              Redaction.uri(row.target()),
               delivered.status(),
               attempts);
     } else {
@@ -217,7 +218,7 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
                 "webhook dead-lettered: event={} account={} target={} attempts={} error={}",
                 row.id(),
                 row.account(),
-                row.target(),
+                Redaction.uri(row.target()),
                 attempts,
                 error);
       } else {
@@ -230,7 +231,7 @@ public final class WebhookDispatcher extends AbstractBehavior<WebhookDispatcher.
                 "webhook retry: event={} account={} target={} attempts={} error={} next={}",
                 row.id(),
                 row.account(),
-                row.target(),
+                Redaction.uri(row.target()),
                 attempts,
                 error,
                 next);

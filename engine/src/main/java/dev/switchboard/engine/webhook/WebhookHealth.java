@@ -1,5 +1,6 @@
 package dev.switchboard.engine.webhook;
 
+import dev.switchboard.engine.Redaction;
 import dev.switchboard.engine.health.ComponentReport;
 import dev.switchboard.engine.health.HealthComponent;
 import java.time.Clock;
@@ -41,7 +42,7 @@ public final class WebhookHealth implements HealthComponent {
 
   /** A delivery attempt failed; {@code error} in our words. */
   void attemptFailed(String target, String error) {
-    this.lastError = target + ": " + error;
+    this.lastError = Redaction.uri(target) + ": " + Redaction.text(error);
     this.lastErrorAt = clock.instant();
   }
 

@@ -43,6 +43,21 @@ public final class ApiError {
             RawHeader.create("Retry-After", String.valueOf(Math.max(1, retryAfter.toSeconds())))));
   }
 
+  public static HttpResponse rateLimited(Duration retryAfter) {
+    return of(
+        StatusCodes.TOO_MANY_REQUESTS,
+        "rate_limited",
+        "too many requests for this account; retry after Retry-After seconds",
+        null,
+        List.of(RawHeader.create("Retry-After", String.valueOf(retryAfterSeconds(retryAfter)))));
+  }
+
+  // Whole seconds, rounded up, at least 1: a client must not retry at once.
+  private static long retryAfterSeconds(Duration wait) {
+    long seconds = wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0);
+    return Math.max(1, seconds);
+  }
+
   public static HttpResponse of(StatusCode status, String code, String message, String field) {
     return of(status, code, message, field, List.of());
   }

@@ -1,12 +1,15 @@
 package dev.switchboard.http.api;
 
+import dev.switchboard.http.auth.Account;
 import dev.switchboard.http.auth.ApiKeys;
+import dev.switchboard.http.auth.RateLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedHeaderRejection;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
 import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
@@ -14,11 +17,14 @@ import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 
 /**
- * Every route of the server, behind the handlers that turn every rejection and failure into the
- * error body of API.md: a client never sees a default error page or a stack trace.
+ * Every route of the API port (and, apart, of the management port), behind the handlers that turn
+ * every rejection and failure into the error body of API.md: a client never sees a default error
+ * page or a stack trace.
  */
 public final class ApiRoutes extends AllDirectives {
   private final ApiKeys keys;
+  private final RateLimits limits;
+  private final MeterRegistry meters;
   private final MessageRoutes messages;
   private final WebhookRoutes webhooks;
   private final HealthRoutes health;
@@ -27,12 +33,15 @@ public final class ApiRoutes extends AllDirectives {
 
   public ApiRoutes(
       ApiKeys keys,
+      RateLimits limits,
       MessageRoutes messages,
       WebhookRoutes webhooks,
       HealthRoutes health,
       MetricsRoutes metrics,
       MeterRegistry meters) {
     this.keys = keys;
+    this.limits = limits;
+    this.meters = meters;
     this.messages = messages;
     this.webhooks = webhooks;
     this.health = health;
@@ -52,10 +61,19 @@ public final class ApiRoutes extends AllDirectives {
                 exceptions(),
                 () ->
                     handleRejections(
-                        rejections(),
-                        () ->
-                            concat(
-                                health.routes(), metrics.routes(), pathPrefix("v1", this::v1)))));
+                        rejections(), () -> concat(health.routes(), pathPrefix("v1", this::v1)))));
+  }
+
+  /**
+   * The management port's routes: health with every component, and metrics. Broker hosts, database
+   * URLs and driver errors are for operators, not for whoever reaches the API.
+   */
+  public Route management() {
+    return handleExceptions(
+        exceptions(),
+        () ->
+            handleRejections(
+                rejections(), () -> concat(health.detailedRoutes(), metrics.routes())));
   }
 
   private Route v1() {
@@ -67,9 +85,18 @@ public final class ApiRoutes extends AllDirectives {
                   .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
                   .map(h -> h.substring(7).trim());
           return key.flatMap(keys::authenticate)
-              .map(account -> concat(messages.routes(account), webhooks.routes(account)))
+              .map(this::limited)
               .orElseGet(() -> complete(ApiError.unauthorized()));
         });
+  }
+
+  private Route limited(Account account) {
+    Duration wait = limits.acquire(account);
+    if (!wait.isZero()) {
+      meters.counter("switchboard.http.rate.limited", "account", account.id()).increment();
+      return complete(ApiError.rateLimited(wait));
+    }
+    return concat(messages.routes(account), webhooks.routes(account));
   }
 
   private ExceptionHandler exceptions() {
@@ -102,8 +129,16 @@ public final class ApiRoutes extends AllDirectives {
                         "method not allowed here",
                         null)))
         .handle(
+            MalformedHeaderRejection.class,
+            rejection ->
+                complete(
+                    ApiError.invalid(
+                        rejection.headerName(),
+                        "the header " + rejection.headerName() + " is malformed")))
+        // Never a rejection's own text: it names pekko-http's classes and may quote the request.
+        .handle(
             Rejection.class,
-            rejection -> complete(ApiError.invalid(null, "the request was rejected: " + rejection)))
+            rejection -> complete(ApiError.invalid(null, "the request is not valid here")))
         .handleNotFound(complete(ApiError.notFound("no such resource")))
         .build();
   }

@@ -9,8 +9,9 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code /health/live} (the process answers; never depends on the broker) and {@code /health/ready}
- * (every component, each with its own status and detail).
+ * {@code /health/live} (the process answers; never depends on the broker) and {@code
+ * /health/ready}: on the API port the status only, on the management port every component with its
+ * detail (broker hosts, database, last errors), which is not for the public.
  */
 public final class HealthRoutes extends AllDirectives {
   private final HealthRegistry health;
@@ -19,7 +20,17 @@ public final class HealthRoutes extends AllDirectives {
     this.health = health;
   }
 
+  /** The API port's probes: status and status code only. */
   public Route routes() {
+    return routes(false);
+  }
+
+  /** The management port's probes: readiness with every component. */
+  public Route detailedRoutes() {
+    return routes(true);
+  }
+
+  private Route routes(boolean details) {
     return pathPrefix(
         "health",
         () ->
@@ -28,16 +39,18 @@ public final class HealthRoutes extends AllDirectives {
                     "live",
                     () ->
                         get(() -> complete(Json.response(StatusCodes.OK, Map.of("status", "UP"))))),
-                path("ready", () -> get(this::ready))));
+                path("ready", () -> get(() -> ready(details)))));
   }
 
-  private Route ready() {
+  private Route ready(boolean details) {
     HealthReport report = health.report();
-    Map<String, Object> components = new LinkedHashMap<>();
-    report.components().forEach((name, component) -> components.put(name, component.asMap()));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", report.status());
-    body.put("components", components);
+    if (details) {
+      Map<String, Object> components = new LinkedHashMap<>();
+      report.components().forEach((name, component) -> components.put(name, component.asMap()));
+      body.put("components", components);
+    }
     return complete(
         Json.response(report.ready() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE, body));
   }

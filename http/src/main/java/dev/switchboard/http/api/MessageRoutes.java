@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -23,6 +25,7 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,14 +118,43 @@ public final class MessageRoutes extends AllDirectives {
                 // its size: answering while the client still writes would reset its connection.
                 CompletionStage<HttpEntity.Strict> strict =
                     entity.toStrict(settings.bodyReadTimeout().toMillis(), materializer);
-                return onSuccess(
+                return onComplete(
                     strict,
-                    read ->
-                        read.getData().size() > maxBytes
-                            ? complete(tooLarge(maxBytes))
-                            : inner.apply(Json.parse(read.getData().toArray())));
+                    read -> {
+                      if (read.isFailure()) {
+                        return unreadBody(read.failed().get());
+                      }
+                      return read.get().getData().size() > maxBytes
+                          ? complete(tooLarge(maxBytes))
+                          : inner.apply(Json.parse(read.get().getData().toArray()));
+                    });
               });
         });
+  }
+
+  /**
+   * A body that did not arrive whole: too slowly (408) or not as HTTP (400); a client's fault, not
+   * ours. Anything else goes on to the exception handler (413 for a body over the limit).
+   */
+  private Route unreadBody(Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof TimeoutException) {
+      return complete(
+          ApiError.of(
+              StatusCodes.REQUEST_TIMEOUT,
+              "request_timeout",
+              "the body did not arrive within " + settings.bodyReadTimeout().toMillis() + " ms",
+              null));
+    }
+    if (cause instanceof EntityStreamException) {
+      return complete(
+          ApiError.invalid(
+              null, "the body could not be read: its length or chunking is not valid"));
+    }
+    return failWith(cause);
   }
 
   private static HttpResponse tooLarge(long maxBytes) {

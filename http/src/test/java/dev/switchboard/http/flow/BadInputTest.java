@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.engine.testing.SharedBroker;
 import dev.switchboard.http.testing.TestNode;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +98,80 @@ class BadInputTest {
       assertThat(response.json().path("error").path("field").asText()).isEqualTo(field);
     }
     assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  static Stream<String> malformedBodies() {
+    return Stream.of(
+        "{\"channel\":",
+        "{abc}",
+        "{\"channel\":\"sandbox\" \"to\":\"+447700900123\"}",
+        "{\"channel\":\"sandbox\",\"channel\":\"sms\",\"to\":\"1\",\"text\":\"x\"}",
+        "[".repeat(40) + "]".repeat(40),
+        "{\"ttlSeconds\":" + "9".repeat(150) + "}",
+        "{\"text\":\"\\u00zz\"}",
+        "nul",
+        "123abc",
+        "{\"text\":'single'}",
+        "{\"a\":1}}",
+        "\u0000\u0001");
+  }
+
+  /** Parser text that names the library, its classes or the input position must never show. */
+  private static final List<String> LIBRARY_TEXT =
+      List.of(
+          "Jackson",
+          "jackson",
+          "com.fasterxml",
+          "line:",
+          "column:",
+          "Unrecognized",
+          "[Source:",
+          "Unexpected",
+          "was expecting",
+          "Exception",
+          "org.apache",
+          "pekko",
+          "JsonToken",
+          "StreamReadConstraints");
+
+  @ParameterizedTest
+  @MethodSource("malformedBodies")
+  void malformedJsonIsAnsweredInOurWords(String body) {
+    TestNode.Response response = node.post("/v1/messages", body);
+
+    assertThat(response.status()).as(response.body()).isEqualTo(400);
+    assertThat(response.json().path("error").path("code").asText()).isEqualTo("invalid_request");
+    String message = response.json().path("error").path("message").asText();
+    assertThat(message).startsWith("the body");
+    assertThat(response.body()).doesNotContain(LIBRARY_TEXT);
+  }
+
+  @Test
+  void requestsTheServerCannotParseGetOurErrorBody() throws Exception {
+    TestNode.Response header =
+        node.post(
+            "/v1/messages",
+            "{\"channel\":\"sandbox\",\"to\":\"+447700900123\",\"text\":\"x\"}",
+            "X-Padding",
+            "p".repeat(20_000));
+    String badRequestLine = rawExchange("GET /v1/%zz-messages HTTP/1.1\r\nHost: x\r\n\r\n");
+
+    assertThat(header.status()).isBetween(400, 499);
+    assertThat(header.json().path("error").path("code").asText()).isEqualTo("invalid_request");
+    assertThat(header.body()).doesNotContain(LIBRARY_TEXT).doesNotContain("8192");
+    assertThat(badRequestLine).startsWith("HTTP/1.1 400");
+    assertThat(badRequestLine).contains("\"code\":\"invalid_request\"");
+    assertThat(badRequestLine).doesNotContain(LIBRARY_TEXT).doesNotContain("%zz");
+  }
+
+  private String rawExchange(String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", node.uri("/").getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      // The server closes the connection after a request it cannot parse.
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test

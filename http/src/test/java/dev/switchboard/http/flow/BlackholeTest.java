@@ -415,7 +415,10 @@ class BlackholeTest {
 
   private static TestNode.Response unauthenticatedGet(TestNode node, String path) {
     return node.send(
-        HttpRequest.newBuilder(node.uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        HttpRequest.newBuilder(node.managementUri(path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build());
   }
 
   /** Milliseconds from the start of this class to {@code nanos}, to line events up. */

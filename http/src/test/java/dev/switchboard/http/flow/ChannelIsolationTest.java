@@ -105,7 +105,7 @@ class ChannelIsolationTest {
 
   private TestNode.Response readiness() {
     return node.send(
-        HttpRequest.newBuilder(node.uri("/health/ready"))
+        HttpRequest.newBuilder(node.managementUri("/health/ready"))
             .timeout(Duration.ofSeconds(10))
             .GET()
             .build());

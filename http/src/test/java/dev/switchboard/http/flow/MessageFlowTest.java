@@ -279,7 +279,7 @@ class MessageFlowTest {
   @Test
   void readinessReportsEveryComponentUp() {
     TestNode.Response ready =
-        node.send(HttpRequest.newBuilder(node.uri("/health/ready")).GET().build());
+        node.send(HttpRequest.newBuilder(node.managementUri("/health/ready")).GET().build());
 
     assertThat(ready.status()).as(ready.body()).isEqualTo(200);
     JsonNode components = ready.json().path("components");

@@ -146,7 +146,7 @@ class SiteFailoverTest {
 
   private TestNode.Response readiness() {
     return node.send(
-        HttpRequest.newBuilder(node.uri("/health/ready"))
+        HttpRequest.newBuilder(node.managementUri("/health/ready"))
             .timeout(Duration.ofSeconds(10))
             .GET()
             .build());

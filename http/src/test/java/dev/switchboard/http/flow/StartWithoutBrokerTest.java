@@ -110,6 +110,9 @@ class StartWithoutBrokerTest {
 
   private static TestNode.Response get(TestNode node, String path) {
     return node.send(
-        HttpRequest.newBuilder(node.uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        HttpRequest.newBuilder(node.managementUri(path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build());
   }
 }

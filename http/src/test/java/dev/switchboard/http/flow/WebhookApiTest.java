@@ -192,7 +192,7 @@ class WebhookApiTest {
   @Test
   void readinessShowsTheWebhooksComponentUp() {
     TestNode.Response ready =
-        node.send(HttpRequest.newBuilder(node.uri("/health/ready")).GET().build());
+        node.send(HttpRequest.newBuilder(node.managementUri("/health/ready")).GET().build());
 
     JsonNode webhooks = ready.json().path("components").path("webhooks");
     assertThat(webhooks.path("status").asText()).as(ready.body()).isEqualTo("UP");

@@ -47,10 +47,13 @@ public final class HealthWatch implements AutoCloseable {
     return watch;
   }
 
-  /** A GET without credentials, as a load balancer's probe would send it. */
+  /** A GET on the management port without credentials, as Kubernetes' probe would send it. */
   public static TestNode.Response probe(TestNode node, String path) {
     return node.send(
-        HttpRequest.newBuilder(node.uri(path)).timeout(Duration.ofSeconds(10)).GET().build());
+        HttpRequest.newBuilder(node.managementUri(path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build());
   }
 
   /** Records one readiness answer, received at {@code nanos}. */

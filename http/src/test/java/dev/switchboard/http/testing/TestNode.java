@@ -20,9 +20,9 @@ import java.util.UUID;
 
 /**
  * A whole Switchboard node in this JVM, on real parts: the broker URI it is given, the journal on
- * the local PostgreSQL (or H2 when asked), HTTP on a free port, cluster remoting on a free port.
- * The {@code sandbox} and {@code sms} channels are enabled, both served by the sandbox provider;
- * webhook targets may be private (loopback receivers).
+ * the local PostgreSQL (or H2 when asked), HTTP and management on free ports, cluster remoting on a
+ * free port. The {@code sandbox} and {@code sms} channels are enabled, both served by the sandbox
+ * provider; webhook targets may be private (loopback receivers).
  */
 public final class TestNode implements AutoCloseable {
   /** The PostgreSQL every integration test journals to; override with -Dswitchboard.test.db-url. */
@@ -85,7 +85,7 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code /health/ready} answers 200: every broker connection is up. */
+  /** Waits until {@code /health/ready} answers 200. */
   public void awaitReady(Duration bound) {
     org.awaitility.Awaitility.await("node ready")
         .atMost(bound)
@@ -98,11 +98,16 @@ public final class TestNode implements AutoCloseable {
     Map<String, Object> settings = new HashMap<>();
     settings.put("switchboard.http.host", "127.0.0.1");
     settings.put("switchboard.http.port", 0);
+    settings.put("switchboard.http.management.host", "127.0.0.1");
+    settings.put("switchboard.http.management.port", 0);
     settings.put("switchboard.http.api-key", apiKey);
     settings.put("switchboard.broker.uri", amqpUri);
     settings.put("switchboard.db.data-dir", dataDir.toString());
     settings.put("pekko.remote.artery.canonical.port", 0);
     settings.put("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    // Load and fault tests drive one account as hard as the node goes; RateLimitTest sets a limit.
+    settings.put("switchboard.http.rate-limit.per-second", 1_000_000);
+    settings.put("switchboard.http.rate-limit.burst", 1_000_000);
     // Callbacks to receivers on loopback; a test of the SSRF policy turns it off.
     settings.put("switchboard.webhooks.allow-private", true);
     settings.putAll(overrides);
@@ -130,6 +135,16 @@ public final class TestNode implements AutoCloseable {
 
   public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + app.port() + path);
+  }
+
+  /** A path on the management port (detailed health, metrics). */
+  public URI managementUri(String path) {
+    return URI.create("http://127.0.0.1:" + app.managementPort() + path);
+  }
+
+  /** GETs from the management port, without credentials, as a probe or Prometheus would. */
+  public Response management(String path) {
+    return send(HttpRequest.newBuilder(managementUri(path)).timeout(REQUEST_TIMEOUT).GET().build());
   }
 
   /** POSTs JSON with this node's key and any extra headers (name, value, name, value...). */
@@ -184,8 +199,7 @@ public final class TestNode implements AutoCloseable {
 
   /** One metric's value from /metrics (the sum of its series matching every label given). */
   public double metric(String name, String... labels) {
-    Response r =
-        send(HttpRequest.newBuilder(uri("/metrics")).timeout(REQUEST_TIMEOUT).GET().build());
+    Response r = management("/metrics");
     double sum = 0;
     for (String line : r.body().split("\n")) {
       if (line.startsWith(name + "{") || line.startsWith(name + " ")) {

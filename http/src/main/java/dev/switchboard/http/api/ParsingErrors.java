@@ -1,0 +1,63 @@
+package dev.switchboard.http.api;
+
+import org.apache.pekko.event.LoggingAdapter;
+import org.apache.pekko.http.ParsingErrorHandler;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.scaladsl.model.ErrorInfo;
+import org.apache.pekko.http.scaladsl.model.StatusCode;
+import org.apache.pekko.http.scaladsl.settings.ServerSettings;
+
+/**
+ * Requests pekko-http refuses before any route sees them (a malformed request line, a header or URI
+ * over the limits): answered with the API's error body in our words, never the parser's text. Named
+ * in {@code pekko.http.server.parsing.error-handler}.
+ */
+public final class ParsingErrors extends ParsingErrorHandler {
+  @Override
+  public HttpResponse handle(
+      StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
+    log.debug("refused a request the server could not parse: {}", info.summary());
+    return switch (status.intValue()) {
+      case 413 ->
+          ApiError.of(
+              StatusCodes.CONTENT_TOO_LARGE,
+              "payload_too_large",
+              "the request is larger than the server accepts",
+              null);
+      case 414 ->
+          ApiError.of(
+              StatusCodes.URI_TOO_LONG, "invalid_request", "the request's URI is too long", null);
+      case 431 ->
+          ApiError.of(
+              StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE,
+              "invalid_request",
+              "the request's headers are too many or too large",
+              null);
+      case 408 ->
+          ApiError.of(
+              StatusCodes.REQUEST_TIMEOUT,
+              "request_timeout",
+              "the request did not arrive in time",
+              null);
+      case 501, 505 ->
+          ApiError.of(
+              StatusCodes.get(status.intValue()),
+              "invalid_request",
+              "the request uses a method or HTTP version the server does not support",
+              null);
+      default ->
+          status.intValue() >= 500
+              ? ApiError.of(
+                  StatusCodes.get(status.intValue()),
+                  "internal_error",
+                  "the server could not read the request",
+                  null)
+              : ApiError.of(
+                  StatusCodes.get(status.intValue()),
+                  "invalid_request",
+                  "the request is not valid HTTP",
+                  null);
+    };
+  }
+}
