@@ -17,6 +17,12 @@ import dev.switchboard.engine.health.ClusterHealth;
 import dev.switchboard.engine.health.HealthRegistry;
 import dev.switchboard.engine.inbound.DurableEvents;
 import dev.switchboard.engine.inbound.InboundWork;
+import dev.switchboard.engine.outbox.JournalTail;
+import dev.switchboard.engine.outbox.Outbox;
+import dev.switchboard.engine.outbox.OutboxMarkers;
+import dev.switchboard.engine.outbox.OutboxMetrics;
+import dev.switchboard.engine.outbox.OutboxRelay;
+import dev.switchboard.engine.outbox.OutboxState;
 import dev.switchboard.engine.persistence.JournalProbe;
 import dev.switchboard.engine.persistence.SqlStore;
 import dev.switchboard.engine.provider.ChannelRoute;
@@ -102,6 +108,9 @@ public final class Engine {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     ReceiptIndex index = ReceiptIndex.create(sql, clock, settings.providers().recentIds());
+    OutboxMarkers outboxMarkers = OutboxMarkers.create(sql);
+    Map<String, OutboxMarkers.Marker> resume = outboxMarkers.load();
+    JournalTail journalTail = JournalTail.create(sql, system);
 
     ClusterSharding sharding = ClusterSharding.get(system);
     HealthRegistry health = new HealthRegistry();
@@ -148,8 +157,28 @@ public final class Engine {
                       works,
                       meters)),
               "channel-" + channel.name());
+      OutboxState outboxState =
+          new OutboxState(channel.name(), settings.outbox().maxDepth(), clock);
+      health.register(outboxState);
+      ActorRef<OutboxRelay.Command> relay =
+          ctx.spawn(
+              OutboxRelay.create(
+                  new OutboxRelay.Setup(
+                      channel.name(),
+                      supervisor,
+                      brokerHealth.publisher(),
+                      journalTail,
+                      outboxMarkers,
+                      settings.outbox(),
+                      settings.delivery().publishTimeout(),
+                      outboxState,
+                      OutboxMetrics.register(meters, channel.name(), outboxState)),
+                  resume.get(channel.name())),
+              "outbox-" + channel.name());
       routes.put(
-          channel.name(), new MessageGateway.ChannelRoute(supervisor, brokerHealth.publisher()));
+          channel.name(),
+          new MessageGateway.ChannelRoute(
+              supervisor, brokerHealth.publisher(), new Outbox(relay, outboxState)));
       publishers.put(channel.name(), supervisor);
     }
 

@@ -3,6 +3,7 @@ package dev.switchboard.engine;
 import com.typesafe.config.Config;
 import dev.switchboard.engine.broker.BrokerSettings;
 import dev.switchboard.engine.delivery.DeliverySettings;
+import dev.switchboard.engine.outbox.OutboxSettings;
 import dev.switchboard.engine.persistence.DatabaseSettings;
 import dev.switchboard.engine.provider.ProviderSettings;
 import dev.switchboard.engine.webhook.WebhookSettings;
@@ -13,6 +14,7 @@ public record EngineSettings(
     List<ChannelSettings> channels,
     BrokerSettings broker,
     DeliverySettings delivery,
+    OutboxSettings outbox,
     DatabaseSettings db,
     ProviderSettings providers,
     WebhookSettings webhooks) {
@@ -24,6 +26,7 @@ public record EngineSettings(
             root.getString("switchboard.engine.smpp-uri")),
         BrokerSettings.create(root),
         DeliverySettings.create(root),
+        OutboxSettings.create(root),
         DatabaseSettings.create(root),
         ProviderSettings.create(root),
         WebhookSettings.create(root));

@@ -59,6 +59,14 @@ public final class ChannelBrokerHealth implements HealthComponent {
     return "broker." + channel;
   }
 
+  // A node whose broker is down still accepts into the outbox (ADR 8): a shared broker's outage
+  // must
+  // not take every node out of its load balancer at once.
+  @Override
+  public boolean requiredForReadiness() {
+    return false;
+  }
+
   @Override
   public ComponentReport report() {
     ConnectionHealth activeConsumer = consumers.get(sites.active().name());

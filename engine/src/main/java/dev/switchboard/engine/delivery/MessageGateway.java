@@ -7,6 +7,7 @@ import dev.switchboard.engine.broker.MessageCodec;
 import dev.switchboard.engine.broker.PublishResult;
 import dev.switchboard.engine.message.MessageStatus;
 import dev.switchboard.engine.message.OutboundMessage;
+import dev.switchboard.engine.outbox.Outbox;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +41,12 @@ public final class MessageGateway {
   public record Unavailable(boolean brokerFault, String reason, Duration retryAfter)
       implements Submission {}
 
-  /** Where the gateway publishes one channel's messages, and that connection's state. */
+  /**
+   * Where the gateway publishes one channel's messages, that connection's state, and the outbox
+   * that publishes them from the journal when the gateway cannot.
+   */
   public record ChannelRoute(
-      ActorRef<ChannelPublisher.Command> publisher, ConnectionHealth health) {}
+      ActorRef<ChannelPublisher.Command> publisher, ConnectionHealth health, Outbox outbox) {}
 
   private final ClusterSharding sharding;
   private final Scheduler scheduler;
@@ -69,6 +73,13 @@ public final class MessageGateway {
     if (route == null) {
       throw new IllegalArgumentException("channel not enabled: " + message.channel());
     }
+    if (route.outbox().full()) {
+      return CompletableFuture.completedFuture(
+          new Unavailable(
+              true,
+              "the broker has not taken this channel's messages for a while and its outbox is full",
+              retryAfterBroker()));
+    }
     return Continuations.on(
             entity(message.id())
                 .<MessageEntity.AcceptReply>ask(
@@ -91,15 +102,16 @@ public final class MessageGateway {
       // Already consumed from the broker: nothing more to publish.
       return CompletableFuture.completedFuture(new Accepted(view, reply.created()));
     }
-    ConnectionHealth.State state = route.health().state();
-    if (state != ConnectionHealth.State.UP) {
-      return CompletableFuture.completedFuture(
-          new Unavailable(
-              true,
-              state == ConnectionHealth.State.BLOCKED
-                  ? "the broker is blocking publishers (resource alarm)"
-                  : "the broker connection is " + state.name().toLowerCase(java.util.Locale.ROOT),
-              retryAfterBroker()));
+    Accepted accepted = new Accepted(view, reply.created());
+    Outbox outbox = route.outbox();
+    if (!outbox.direct()) {
+      // The relay has this channel: publishing here could overtake older messages it still holds.
+      outbox.nudge();
+      return CompletableFuture.completedFuture(accepted);
+    }
+    if (route.health().state() != ConnectionHealth.State.UP) {
+      outbox.handOver(view.message().createdAt());
+      return CompletableFuture.completedFuture(accepted);
     }
     byte[] body = MessageCodec.encode(view.message());
     return Continuations.on(
@@ -111,14 +123,11 @@ public final class MessageGateway {
             executor)
         .handle(
             (result, error) -> {
-              if (result instanceof PublishResult.Confirmed) {
-                return new Accepted(view, reply.created());
+              if (!(result instanceof PublishResult.Confirmed)) {
+                // Durable in the journal all the same: the relay publishes it, and what follows.
+                outbox.handOver(view.message().createdAt());
               }
-              String reason =
-                  result instanceof PublishResult.NotConfirmed nc
-                      ? nc.reason()
-                      : "no confirm within " + settings.publishTimeout().toMillis() + " ms";
-              return new Unavailable(true, reason, retryAfterBroker());
+              return accepted;
             });
   }
 

@@ -75,6 +75,13 @@ public final class SqlStore implements AutoCloseable {
         blocking);
   }
 
+  /** Runs {@code work} on the caller's thread with a pooled connection; blocking, for start-up. */
+  public <T> T call(Work<T> work) throws SQLException {
+    try (Connection connection = pool.getConnection()) {
+      return work.run(connection);
+    }
+  }
+
   /**
    * Runs DDL that must be idempotent ({@code CREATE TABLE IF NOT EXISTS ...}); blocking, for
    * start-up only.

@@ -85,12 +85,30 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
-  /** Waits until {@code /health/ready} answers 200. */
+  /**
+   * Waits until {@code /health/ready} answers 200 with every broker connection up (a node is ready
+   * without its broker, accepting into the outbox; tests start from a connected node).
+   */
   public void awaitReady(Duration bound) {
-    org.awaitility.Awaitility.await("node ready")
+    org.awaitility.Awaitility.await("node ready, brokers up")
         .atMost(bound)
         .pollInterval(Duration.ofMillis(50))
-        .until(() -> HealthWatch.probe(this, "/health/ready").status() == 200);
+        .until(
+            () -> {
+              Response ready = HealthWatch.probe(this, "/health/ready");
+              if (ready.status() != 200) {
+                return false;
+              }
+              var components = ready.json().path("components").fields();
+              while (components.hasNext()) {
+                var c = components.next();
+                if (c.getKey().startsWith("broker.")
+                    && !"UP".equals(c.getValue().path("status").asText())) {
+                  return false;
+                }
+              }
+              return true;
+            });
   }
 
   private static TestNode startWith(String amqpUri, Path dataDir, Map<String, Object> overrides) {
