@@ -46,10 +46,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.jdbc.db.SlickDatabase;
+import org.apache.pekko.persistence.jdbc.db.SlickExtension;
+import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
 
 /**
  * Wires the engine into an actor system: joins the cluster, starts sharding of message entities,
@@ -58,6 +62,9 @@ import org.apache.pekko.cluster.typed.Join;
  */
 public final class Engine {
   private final EngineSettings settings;
+  // While the journal is down no job can be recorded: consumers leave them in the broker.
+  private static final String JOURNAL_DOWN = "the journal is down";
+
   private final MessageGateway gateway;
   private final HealthRegistry health;
   private final Webhooks webhooks;
@@ -134,6 +141,16 @@ public final class Engine {
             system.executionContext(),
             meters);
     InboundWork inbound = new InboundWork(events);
+    JournalProbe journal = new JournalProbe(settings.db(), journalPool(system), database, clock);
+    health.register(journal);
+    journal.probe();
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            settings.db().probeInterval(),
+            settings.db().probeInterval(),
+            journal::probe,
+            system.executionContext());
     for (ChannelSettings channel : settings.channels()) {
       ChannelBrokerHealth brokerHealth =
           ChannelBrokerHealth.create(
@@ -142,10 +159,14 @@ public final class Engine {
       BrokerMetrics.register(meters, channel.name(), brokerHealth);
       List<QueueWork<?>> works =
           List.of(
-              QueueWork.outbound(
-                  jobs(sharding, settings, system), () -> canSend(providers.get(), channel.name())),
-              receipts,
-              inbound);
+              QueueWork.gated(
+                  QueueWork.outbound(
+                      jobs(sharding, settings, system),
+                      () -> canSend(providers.get(), channel.name())),
+                  journal::up,
+                  JOURNAL_DOWN),
+              QueueWork.gated(receipts, journal::up, JOURNAL_DOWN),
+              QueueWork.gated(inbound, journal::up, JOURNAL_DOWN));
       ActorRef<ChannelPublisher.Command> supervisor =
           ctx.spawn(
               ChannelSupervisor.create(
@@ -204,21 +225,16 @@ public final class Engine {
             providers.get(), settings.delivery(), new DeliveryMetrics(meters), events, clock);
     sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
 
-    JournalProbe journal = new JournalProbe(settings.db(), database, clock);
-    health.register(journal);
-    journal.probe();
-    system
-        .scheduler()
-        .scheduleWithFixedDelay(
-            settings.db().probeInterval(),
-            settings.db().probeInterval(),
-            journal::probe,
-            system.executionContext());
     health.register(new ClusterHealth(cluster));
 
     MessageGateway gateway =
         new MessageGateway(
-            sharding, system.scheduler(), system.executionContext(), settings.delivery(), routes);
+            sharding,
+            system.scheduler(),
+            system.executionContext(),
+            settings.delivery(),
+            routes,
+            journal::up);
     return new Engine(settings, gateway, health, webhooks);
   }
 
@@ -241,6 +257,13 @@ public final class Engine {
                   }
                   return done;
                 });
+  }
+
+  // The connections the journal plugin's entities use (one shared pool per database name).
+  private static JournalProbe.Connections journalPool(ActorSystem<?> system) {
+    SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(Adapter.toClassic(system));
+    SlickDatabase journal = slick.database(system.settings().config().getConfig("jdbc-journal"));
+    return () -> journal.database().source().createConnection();
   }
 
   // A channel this node serves through no provider keeps consuming: its jobs fail at once.

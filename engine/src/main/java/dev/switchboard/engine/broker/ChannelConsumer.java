@@ -266,7 +266,8 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
       getContext()
           .getLog()
           .warn(
-              "consuming paused, no provider can take work: channel={} site={} queue={}",
+              "consuming paused, {}: channel={} site={} queue={}",
+              works.get(work).closedReason(),
               topology.channel(),
               site.name(),
               queue);

@@ -35,6 +35,54 @@ public interface QueueWork<J> {
     return true;
   }
 
+  /** Why {@link #open()} says no, for the log. */
+  default String closedReason() {
+    return "no provider can take work";
+  }
+
+  /**
+   * {@code work}, taking jobs only while {@code gate} also says so ({@code reason} when it does
+   * not): the jobs wait in the broker instead of cycling toward their delivery limit.
+   */
+  static <J> QueueWork<J> gated(QueueWork<J> work, BooleanSupplier gate, String reason) {
+    return new QueueWork<>() {
+      @Override
+      public Topology.Flow flow() {
+        return work.flow();
+      }
+
+      @Override
+      public J decode(byte[] body) {
+        return work.decode(body);
+      }
+
+      @Override
+      public String lane(J job) {
+        return work.lane(job);
+      }
+
+      @Override
+      public String describe(J job) {
+        return work.describe(job);
+      }
+
+      @Override
+      public CompletionStage<?> handle(J job, boolean redelivered) {
+        return work.handle(job, redelivered);
+      }
+
+      @Override
+      public boolean open() {
+        return gate.getAsBoolean() && work.open();
+      }
+
+      @Override
+      public String closedReason() {
+        return gate.getAsBoolean() ? work.closedReason() : reason;
+      }
+    };
+  }
+
   /** A handler's verdict that a job can never succeed: dead-letter it, do not redeliver it. */
   final class Rejected extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -54,24 +55,35 @@ public final class MessageGateway {
   private final Executor executor;
   private final DeliverySettings settings;
   private final Map<String, ChannelRoute> routes;
+  private final BooleanSupplier journalUp;
 
+  /**
+   * @param journalUp whether the journal's last check found it answering: while it does not, the
+   *     API refuses at once instead of waiting for each request's ask to time out
+   */
   public MessageGateway(
       ClusterSharding sharding,
       Scheduler scheduler,
       Executor executor,
       DeliverySettings settings,
-      Map<String, ChannelRoute> routes) {
+      Map<String, ChannelRoute> routes,
+      BooleanSupplier journalUp) {
     this.sharding = sharding;
     this.scheduler = scheduler;
     this.executor = executor;
     this.settings = settings;
     this.routes = Map.copyOf(routes);
+    this.journalUp = journalUp;
   }
 
   public CompletionStage<Submission> submit(OutboundMessage message) {
     ChannelRoute route = routes.get(message.channel());
     if (route == null) {
       throw new IllegalArgumentException("channel not enabled: " + message.channel());
+    }
+    if (!journalUp.getAsBoolean()) {
+      return CompletableFuture.completedFuture(
+          new Unavailable(false, "the journal is unavailable", retryAfterJournal()));
     }
     if (route.outbox().full()) {
       return CompletableFuture.completedFuture(

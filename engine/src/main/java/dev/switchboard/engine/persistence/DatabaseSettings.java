@@ -17,6 +17,7 @@ public record DatabaseSettings(
     String password,
     int poolSize,
     Duration connectTimeout,
+    Duration socketTimeout,
     Duration probeInterval,
     String blockingDispatcher) {
 
@@ -42,6 +43,7 @@ public record DatabaseSettings(
         c.getString("password"),
         c.getInt("pool-size"),
         c.getDuration("connect-timeout"),
+        c.getDuration("socket-timeout"),
         c.getDuration("probe-interval"),
         "switchboard.db.blocking-dispatcher");
   }

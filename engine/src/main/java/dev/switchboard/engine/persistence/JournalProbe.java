@@ -23,15 +23,33 @@ import org.slf4j.LoggerFactory;
 public final class JournalProbe implements HealthComponent {
   private static final Logger LOG = LoggerFactory.getLogger(JournalProbe.class);
 
+  /** Where the probe takes its connection from. */
+  @FunctionalInterface
+  public interface Connections {
+    Connection open() throws java.sql.SQLException;
+  }
+
   private final DatabaseSettings db;
+  private final Connections connections;
   private final Executor blocking;
   private final Clock clock;
   private volatile Result last;
 
   private record Result(boolean up, String error, Instant at, Instant since) {}
 
+  /** A probe of a connection of its own to {@code db}. */
   public JournalProbe(DatabaseSettings db, Executor blocking, Clock clock) {
+    this(db, () -> JournalSchema.connect(db), blocking, clock);
+  }
+
+  /**
+   * A probe of the connections {@code connections} gives: the journal's own pool, so what readiness
+   * reports is what the message entities get.
+   */
+  public JournalProbe(
+      DatabaseSettings db, Connections connections, Executor blocking, Clock clock) {
     this.db = db;
+    this.connections = connections;
     this.blocking = blocking;
     this.clock = clock;
     this.last = new Result(false, "not checked yet", null, clock.instant());
@@ -40,6 +58,11 @@ public final class JournalProbe implements HealthComponent {
   @Override
   public String name() {
     return "journal";
+  }
+
+  /** Whether the last check found the journal's database answering. */
+  public boolean up() {
+    return last.up();
   }
 
   /** Runs one check; the scheduler calls it every probe interval. */
@@ -54,7 +77,7 @@ public final class JournalProbe implements HealthComponent {
   }
 
   private void roundTrip() {
-    try (Connection connection = JournalSchema.connect(db)) {
+    try (Connection connection = connections.open()) {
       if (!connection.isValid((int) Math.max(1, db.connectTimeout().toSeconds()))) {
         throw new IllegalStateException("connection not valid");
       }

@@ -51,8 +51,9 @@ public final class SqlStore implements AutoCloseable {
     if (db.isPostgres()) {
       String seconds = String.valueOf(Math.max(1, db.connectTimeout().toSeconds()));
       config.addDataSourceProperty("connectTimeout", seconds);
+      config.addDataSourceProperty("loginTimeout", seconds);
       config.addDataSourceProperty(
-          "socketTimeout", String.valueOf(Math.max(30, 6 * Long.parseLong(seconds))));
+          "socketTimeout", String.valueOf(Math.max(1, db.socketTimeout().toSeconds())));
       config.addDataSourceProperty("tcpKeepAlive", "true");
     }
     return new SqlStore(db, new HikariDataSource(config), blocking);
