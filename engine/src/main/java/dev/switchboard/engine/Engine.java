@@ -204,7 +204,7 @@ public final class Engine {
                           settings.delivery().publishTimeout(),
                           sql,
                           sharding,
-                          Map.copyOf(publishers),
+                          Map.copyOf(routes),
                           channel -> canSend(providers.get(), channel),
                           system.scheduler(),
                           system.executionContext(),

@@ -600,7 +600,7 @@ public final class MessageEntity
   private void receiptWindowClosed(MessageState state) {
     context
         .getLog()
-        .info(
+        .debug(
             "receipt window closed: messageId={} channel={}", messageId, state.message().channel());
     shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
     deps.events().statusChanged(state.view());

@@ -27,14 +27,18 @@ public final class JournalSchema {
    */
   public static boolean ensure(DatabaseSettings db) throws SQLException {
     try (Connection connection = connect(db)) {
-      String schema = connection.getSchema();
+      // Only a URL that names its schema moves the journal out of public: an existing journal in
+      // public must never be shadowed by a new empty one in a schema earlier on the search path.
+      String schema =
+          db.isPostgres() && db.url().contains("currentSchema=") ? connection.getSchema() : null;
       if (journalExists(connection, schema)) {
         return false;
       }
       connection.setAutoCommit(true);
       for (String statement : statements(db.schemaResource())) {
-        if (db.isPostgres() && schema != null) {
-          // The script names public; a URL's currentSchema puts the journal in a schema of its own.
+        if (schema != null) {
+          // The script names public; the URL's currentSchema puts the journal in a schema of its
+          // own.
           statement = statement.replace("public.", schema + ".");
         }
         try (Statement st = connection.createStatement()) {
@@ -63,7 +67,7 @@ public final class JournalSchema {
     return DriverManager.getConnection(db.url(), props);
   }
 
-  // In the connection's schema only: a journal in another schema is not this one.
+  // In that schema only when one is named (a journal in another schema is not this one).
   private static boolean journalExists(Connection connection, String schema) throws SQLException {
     try (ResultSet tables =
         connection.getMetaData().getTables(null, schema, "event_journal", null)) {

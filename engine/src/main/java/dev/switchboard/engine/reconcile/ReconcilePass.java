@@ -2,9 +2,11 @@ package dev.switchboard.engine.reconcile;
 
 import dev.switchboard.engine.Continuations;
 import dev.switchboard.engine.broker.ChannelPublisher;
+import dev.switchboard.engine.broker.ConnectionHealth;
 import dev.switchboard.engine.broker.MessageCodec;
 import dev.switchboard.engine.broker.PublishResult;
 import dev.switchboard.engine.delivery.MessageEntity;
+import dev.switchboard.engine.delivery.MessageGateway;
 import dev.switchboard.engine.delivery.MessageView;
 import dev.switchboard.engine.message.MessageStatus;
 import java.time.Duration;
@@ -14,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,8 +205,8 @@ final class ReconcilePass {
 
   private CompletionStage<Action> republish(MessageView view, Reason reason) {
     String id = view.message().id();
-    ActorRef<ChannelPublisher.Command> publisher = w.publishers().get(view.message().channel());
-    if (publisher == null) {
+    MessageGateway.ChannelRoute route = w.routes().get(view.message().channel());
+    if (route == null) {
       // A channel this node does not serve (any more): nothing here can send it.
       LOG.warn(
           "reconciler cannot republish, channel not served: messageId={} channel={}",
@@ -213,10 +214,14 @@ final class ReconcilePass {
           view.message().channel());
       return done(new Left(id));
     }
+    if (route.health().state() != ConnectionHealth.State.UP) {
+      // No confirm could come now; the next pass tries again.
+      return done(new RepublishFailed(id, reason));
+    }
     byte[] body = MessageCodec.encode(view.message());
     return Continuations.on(
             AskPattern.<ChannelPublisher.Command, PublishResult>ask(
-                publisher,
+                route.publisher(),
                 replyTo -> new ChannelPublisher.Publish(id, body, replyTo),
                 w.publishTimeout(),
                 w.scheduler()),

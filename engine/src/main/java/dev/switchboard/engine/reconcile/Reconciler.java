@@ -1,6 +1,6 @@
 package dev.switchboard.engine.reconcile;
 
-import dev.switchboard.engine.broker.ChannelPublisher;
+import dev.switchboard.engine.delivery.MessageGateway;
 import dev.switchboard.engine.health.HealthRegistry;
 import dev.switchboard.engine.persistence.SqlStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -48,7 +47,7 @@ public final class Reconciler extends AbstractBehavior<Reconciler.Command> {
       Duration publishTimeout,
       SqlStore sql,
       ClusterSharding sharding,
-      Map<String, ActorRef<ChannelPublisher.Command>> publishers,
+      Map<String, MessageGateway.ChannelRoute> routes,
       Predicate<String> canSend,
       Scheduler scheduler,
       Executor executor,
