@@ -5,6 +5,7 @@ import dev.switchboard.engine.broker.BrokerSettings;
 import dev.switchboard.engine.delivery.DeliverySettings;
 import dev.switchboard.engine.persistence.DatabaseSettings;
 import dev.switchboard.engine.provider.ProviderSettings;
+import dev.switchboard.engine.reconcile.ReconcilerSettings;
 import dev.switchboard.engine.webhook.WebhookSettings;
 import java.util.List;
 
@@ -15,7 +16,8 @@ public record EngineSettings(
     DeliverySettings delivery,
     DatabaseSettings db,
     ProviderSettings providers,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    ReconcilerSettings reconciler) {
 
   public static EngineSettings create(Config root) {
     return new EngineSettings(
@@ -26,6 +28,7 @@ public record EngineSettings(
         DeliverySettings.create(root),
         DatabaseSettings.create(root),
         ProviderSettings.create(root),
-        WebhookSettings.create(root));
+        WebhookSettings.create(root),
+        ReconcilerSettings.create(root));
   }
 }
