@@ -6,6 +6,7 @@ import dev.switchboard.engine.broker.BrokerMetrics;
 import dev.switchboard.engine.broker.ChannelBrokerHealth;
 import dev.switchboard.engine.broker.ChannelPublisher;
 import dev.switchboard.engine.broker.ChannelSupervisor;
+import dev.switchboard.engine.broker.DeadLetters;
 import dev.switchboard.engine.broker.JobHandler;
 import dev.switchboard.engine.broker.QueueWork;
 import dev.switchboard.engine.broker.SiteSelector;
@@ -29,6 +30,7 @@ import dev.switchboard.engine.provider.ChannelRoute;
 import dev.switchboard.engine.provider.ProviderRegistry;
 import dev.switchboard.engine.receipt.ReceiptIndex;
 import dev.switchboard.engine.receipt.ReceiptWork;
+import dev.switchboard.engine.reconcile.Reconciler;
 import dev.switchboard.engine.webhook.CustomerEvents;
 import dev.switchboard.engine.webhook.WebhookAccount;
 import dev.switchboard.engine.webhook.Webhooks;
@@ -45,8 +47,10 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -58,7 +62,8 @@ import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
 /**
  * Wires the engine into an actor system: joins the cluster, starts sharding of message entities,
  * spawns one broker supervisor per channel (consuming its outbound, receipts and inbound queues)
- * and one runtime per provider instance. It only wires; the work is done by the pieces it starts.
+ * and one runtime per provider instance, and the reconciler. It only wires; the work is done by the
+ * pieces it starts.
  */
 public final class Engine {
   private final EngineSettings settings;
@@ -151,6 +156,7 @@ public final class Engine {
             settings.db().probeInterval(),
             journal::probe,
             system.executionContext());
+    DeadLetters deadLetters = new DeadLetters(meters);
     for (ChannelSettings channel : settings.channels()) {
       ChannelBrokerHealth brokerHealth =
           ChannelBrokerHealth.create(
@@ -176,7 +182,8 @@ public final class Engine {
                       connector,
                       brokerHealth,
                       works,
-                      meters)),
+                      meters,
+                      deadLetters)),
               "channel-" + channel.name());
       OutboxState outboxState =
           new OutboxState(channel.name(), settings.outbox().maxDepth(), clock);
@@ -226,6 +233,31 @@ public final class Engine {
     sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
 
     health.register(new ClusterHealth(cluster));
+
+    if (settings.reconciler().enabled()) {
+      ctx.spawn(
+          Behaviors.supervise(
+                  Reconciler.create(
+                      new Reconciler.Wiring(
+                          settings.reconciler(),
+                          settings.delivery().longestBackoff(),
+                          settings.delivery().publishTimeout(),
+                          sql,
+                          sharding,
+                          Map.copyOf(routes),
+                          channel -> canSend(providers.get(), channel),
+                          system.scheduler(),
+                          system.executionContext(),
+                          clock),
+                      health,
+                      meters))
+              .onFailure(
+                  SupervisorStrategy.restartWithBackoff(
+                      settings.reconciler().interval(),
+                      settings.reconciler().interval().multipliedBy(4),
+                      0.2)),
+          "reconciler");
+    }
 
     MessageGateway gateway =
         new MessageGateway(

@@ -6,6 +6,7 @@ import dev.switchboard.engine.delivery.DeliverySettings;
 import dev.switchboard.engine.outbox.OutboxSettings;
 import dev.switchboard.engine.persistence.DatabaseSettings;
 import dev.switchboard.engine.provider.ProviderSettings;
+import dev.switchboard.engine.reconcile.ReconcilerSettings;
 import dev.switchboard.engine.webhook.WebhookSettings;
 import java.util.List;
 
@@ -17,7 +18,8 @@ public record EngineSettings(
     OutboxSettings outbox,
     DatabaseSettings db,
     ProviderSettings providers,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    ReconcilerSettings reconciler) {
 
   public static EngineSettings create(Config root) {
     return new EngineSettings(
@@ -29,6 +31,7 @@ public record EngineSettings(
         OutboxSettings.create(root),
         DatabaseSettings.create(root),
         ProviderSettings.create(root),
-        WebhookSettings.create(root));
+        WebhookSettings.create(root),
+        ReconcilerSettings.create(root));
   }
 }

@@ -59,7 +59,7 @@ public final class ChannelBrokerHealth implements HealthComponent {
     return "broker." + channel;
   }
 
-  // A node whose broker is down still accepts into the outbox (ADR 8): a shared broker's outage
+  // A node whose broker is down still accepts into the outbox (ADR 9): a shared broker's outage
   // must
   // not take every node out of its load balancer at once.
   @Override

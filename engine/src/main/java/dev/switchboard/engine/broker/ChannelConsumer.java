@@ -425,7 +425,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
     throw link.lost(lost.cause());
   }
 
-  // A passive declare on our own channel: one bounded RPC every sample interval.
+  // Passive declares on our own channel: two bounded RPCs every sample interval.
   private Behavior<Command> onSampleQueue() {
     Channel channel = link.channel();
     if (channel != null) {
@@ -433,6 +433,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
         com.rabbitmq.client.AMQP.Queue.DeclareOk queue =
             channel.queueDeclarePassive(topology.queue());
         metrics.sampled(queue.getMessageCount(), queue.getConsumerCount());
+        metrics.deadSampled(channel.queueDeclarePassive(Topology.DEAD_QUEUE).getMessageCount());
       } catch (IOException | RuntimeException e) {
         getContext()
             .getLog()

@@ -24,7 +24,8 @@ public final class ChannelSupervisor {
       BrokerConnector connector,
       ChannelBrokerHealth health,
       List<QueueWork<?>> works,
-      MeterRegistry meters) {}
+      MeterRegistry meters,
+      DeadLetters deadLetters) {}
 
   public static Behavior<ChannelPublisher.Command> create(Setup setup) {
     return Behaviors.setup(
@@ -58,7 +59,10 @@ public final class ChannelSupervisor {
                             setup.connector(),
                             consumers.get(site.name()),
                             new ConsumerMetrics(
-                                setup.meters(), setup.topology().channel(), site.name())),
+                                setup.meters(),
+                                setup.topology().channel(),
+                                site.name(),
+                                setup.deadLetters())),
                         setup.works()),
                     settings),
                 "consumer-" + site.name(),

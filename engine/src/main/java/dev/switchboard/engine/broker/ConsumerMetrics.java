@@ -15,8 +15,16 @@ public final class ConsumerMetrics {
   private final Counter deadLettered;
   private final AtomicLong depth = new AtomicLong();
   private final AtomicLong consumers = new AtomicLong();
+  private final DeadLetters dead;
+  private final String site;
 
   public ConsumerMetrics(MeterRegistry meters, String channel, String site) {
+    this(meters, channel, site, new DeadLetters(meters));
+  }
+
+  public ConsumerMetrics(MeterRegistry meters, String channel, String site, DeadLetters dead) {
+    this.dead = dead;
+    this.site = site;
     consumed = meters.counter("switchboard.broker.consumed", "channel", channel, "site", site);
     handedBack = meters.counter("switchboard.broker.handed.back", "channel", channel, "site", site);
     deadLettered =
@@ -44,5 +52,9 @@ public final class ConsumerMetrics {
   void sampled(long messages, long consumerCount) {
     depth.set(messages);
     consumers.set(consumerCount);
+  }
+
+  void deadSampled(long messages) {
+    dead.sampled(site, messages);
   }
 }

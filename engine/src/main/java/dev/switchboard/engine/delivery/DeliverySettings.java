@@ -58,6 +58,11 @@ public record DeliverySettings(
         c.getDuration("idle-timeout"));
   }
 
+  /** The longest wait between two attempts: the capped backoff at its +20% jitter. */
+  public Duration longestBackoff() {
+    return Duration.ofMillis((long) (retryMaxBackoff.toMillis() * 1.2));
+  }
+
   /**
    * The wait before attempt {@code attempt + 1}: doubling from the minimum, capped, with jitter.
    */

@@ -38,6 +38,7 @@ public final class MessageDocument {
       body.put("from", message.from());
     }
     body.put("status", view.status().wireName());
+    body.put("terminal", view.terminal());
     body.put("createdAt", message.createdAt().toString());
     body.put("updatedAt", view.updatedAt().toString());
     body.put("attempts", view.attempts());

@@ -69,6 +69,18 @@ public final class MessageEntity
   public record Get(ActorRef<Lookup> replyTo) implements Command {}
 
   /**
+   * The message and whether anything is under way for it in this incarnation (an attempt, a
+   * scheduled retry, a job held by a consumer): the reconciler's question before it republishes.
+   */
+  public record Inspect(ActorRef<Liveness> replyTo) implements Command {}
+
+  /**
+   * A {@code sent} message whose receipt did not come within {@code window}: it becomes terminal
+   * (still {@code sent}, error {@code no_receipt}). Answered with the message as it is then.
+   */
+  public record CloseReceiptWindow(Duration window, ActorRef<Lookup> replyTo) implements Command {}
+
+  /**
    * A provider's receipt for this message; {@code replyTo} (may be null) is answered once it is
    * recorded, or known to change nothing, so its broker message may then be acked.
    */
@@ -108,6 +120,13 @@ public final class MessageEntity
   /** The message, or null when this id names none. */
   public record Lookup(MessageView view) implements CborSerializable {}
 
+  /**
+   * The answer to {@link Inspect}; {@code view} is null when this id names no message.
+   *
+   * @param busy an attempt runs, a retry is scheduled, or a consumer holds its job
+   */
+  public record Liveness(MessageView view, boolean busy) implements CborSerializable {}
+
   /** What happened to a message; the journal's content. */
   public sealed interface Event extends CborSerializable {}
 
@@ -146,6 +165,15 @@ public final class MessageEntity
       this(outcome, errorCode, at, null);
     }
   }
+
+  /**
+   * A receipt for one part of a longer message that leaves others to come: a journal ending here is
+   * still waiting for receipts (a {@link ReceiptRecorded} ends it), which the reconciler reads.
+   */
+  public record PartReceiptRecorded(Instant at, String providerMessageId) implements Event {}
+
+  /** No receipt came within {@code window} of the send: the message is terminal as {@code sent}. */
+  public record ReceiptWindowClosed(Instant at, Duration window) implements Event {}
 
   /** What every entity of a node shares. */
   public record Dependencies(
@@ -223,6 +251,8 @@ public final class MessageEntity
         .onCommand(Accept.class, this::onAccept)
         .onCommand(Deliver.class, this::onDeliver)
         .onCommand(Get.class, this::onGet)
+        .onCommand(Inspect.class, this::onInspect)
+        .onCommand(CloseReceiptWindow.class, this::onCloseReceiptWindow)
         .onCommand(RecordReceipt.class, this::onReceipt)
         .onCommand(AttemptFinished.class, this::onAttemptFinished)
         .onCommand(RetryDue.class, (state, due) -> onRetryDue(state))
@@ -504,10 +534,17 @@ public final class MessageEntity
       return Effect().none().thenRun(s -> recorded(record));
     }
     DeliveryReceipt receipt = record.receipt();
+    ReceiptRecorded recorded =
+        new ReceiptRecorded(
+            receipt.outcome(), receipt.errorCode(), receipt.at(), receipt.providerMessageId());
+    // A part that leaves others to come is journaled as such: the reconciler tells the two apart
+    // by the event's name alone.
+    Event event =
+        applyReceipt(state, recorded).status().isTerminal()
+            ? recorded
+            : new PartReceiptRecorded(receipt.at(), receipt.providerMessageId());
     return Effect()
-        .persist(
-            new ReceiptRecorded(
-                receipt.outcome(), receipt.errorCode(), receipt.at(), receipt.providerMessageId()))
+        .persist(event)
         .thenRun(
             s -> {
               if (s.status().isTerminal()) {
@@ -533,6 +570,40 @@ public final class MessageEntity
       return Effect().reply(get.replyTo(), new Lookup(null));
     }
     return Effect().reply(get.replyTo(), new Lookup(view(state)));
+  }
+
+  private Effect<Event, MessageState> onInspect(MessageState state, Inspect inspect) {
+    if (state.isEmpty()) {
+      shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+      return Effect().reply(inspect.replyTo(), new Liveness(null, false));
+    }
+    boolean busy = attemptStartedAt != null || retryPending() || !waiting.isEmpty();
+    return Effect().reply(inspect.replyTo(), new Liveness(view(state), busy));
+  }
+
+  // Only a sent message with nothing running closes its window; anything else is answered as it is.
+  private Effect<Event, MessageState> onCloseReceiptWindow(
+      MessageState state, CloseReceiptWindow close) {
+    if (state.isEmpty()
+        || state.status() != MessageStatus.SENT
+        || state.isTerminal()
+        || attemptStartedAt != null) {
+      return Effect().reply(close.replyTo(), new Lookup(state.isEmpty() ? null : view(state)));
+    }
+    return Effect()
+        .persist(new ReceiptWindowClosed(now(), close.window()))
+        .thenRun(this::receiptWindowClosed)
+        .thenReply(close.replyTo(), s -> new Lookup(s.view()));
+  }
+
+  // Terminal now: it leaves memory, and the customer hears of it (a receipt may still come).
+  private void receiptWindowClosed(MessageState state) {
+    context
+        .getLog()
+        .debug(
+            "receipt window closed: messageId={} channel={}", messageId, state.message().channel());
+    shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+    deps.events().statusChanged(state.view());
   }
 
   // What reads show: the journal's state, and the attempt running now, if one is.
@@ -612,6 +683,9 @@ public final class MessageEntity
                 started(s, e.attemptStartedAt()).moved(MessageStatus.FAILED, e.error(), e.at()))
         .onEvent(Expired.class, (s, e) -> s.moved(MessageStatus.EXPIRED, null, e.at()))
         .onEvent(ReceiptRecorded.class, MessageEntity::applyReceipt)
+        .onEvent(
+            PartReceiptRecorded.class, (s, e) -> s.partDelivered(e.providerMessageId(), e.at()))
+        .onEvent(ReceiptWindowClosed.class, (s, e) -> s.receiptWindowClosed(e.window(), e.at()))
         .build();
   }
 

@@ -2,6 +2,7 @@ package dev.switchboard.engine.delivery;
 
 import dev.switchboard.engine.message.MessageStatus;
 import dev.switchboard.engine.message.OutboundMessage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +14,8 @@ import java.util.Set;
  *
  * @param parts the provider's ids of the message's parts (SMS segments) once it is sent
  * @param deliveredParts the parts a receipt reported delivered so far
+ * @param receiptWindowClosed a {@code sent} message whose receipt did not come within its channel's
+ *     window: it is terminal (a receipt may still come and end it better)
  */
 record MessageState(
     OutboundMessage message,
@@ -22,10 +25,11 @@ record MessageState(
     MessageError error,
     Instant updatedAt,
     List<String> parts,
-    Set<String> deliveredParts) {
+    Set<String> deliveredParts,
+    boolean receiptWindowClosed) {
 
   static final MessageState EMPTY =
-      new MessageState(null, null, 0, List.of(), null, null, List.of(), Set.of());
+      new MessageState(null, null, 0, List.of(), null, null, List.of(), Set.of(), false);
 
   boolean isEmpty() {
     return message == null;
@@ -40,7 +44,8 @@ record MessageState(
         null,
         at,
         List.of(),
-        Set.of());
+        Set.of(),
+        false);
   }
 
   MessageState attempting(int attempt, Instant at) {
@@ -50,7 +55,8 @@ record MessageState(
   MessageState sent(String providerMessageId, List<String> partIds, Instant at) {
     MessageState sent = next(MessageStatus.SENT, attempts, at, providerMessageId, null);
     List<String> ids = partIds == null ? List.of() : List.copyOf(partIds);
-    return new MessageState(message, sent.status, attempts, sent.history, null, at, ids, Set.of());
+    return new MessageState(
+        message, sent.status, attempts, sent.history, null, at, ids, Set.of(), false);
   }
 
   /**
@@ -67,7 +73,15 @@ record MessageState(
       return moved(MessageStatus.DELIVERED, null, at);
     }
     return new MessageState(
-        message, status, attempts, history, error, updatedAt, parts, Set.copyOf(delivered));
+        message,
+        status,
+        attempts,
+        history,
+        error,
+        updatedAt,
+        parts,
+        Set.copyOf(delivered),
+        receiptWindowClosed);
   }
 
   /** To {@code status}; the error becomes {@code newError} (null clears it). */
@@ -87,10 +101,48 @@ record MessageState(
         newStatus == MessageStatus.RETRYING || newStatus == MessageStatus.FAILED ? newError : null;
     longer.add(new HistoryEntry(newStatus, at, providerId, stepError));
     return new MessageState(
-        message, newStatus, newAttempts, List.copyOf(longer), newError, at, parts, deliveredParts);
+        message,
+        newStatus,
+        newAttempts,
+        List.copyOf(longer),
+        newError,
+        at,
+        parts,
+        deliveredParts,
+        receiptWindowClosed);
+  }
+
+  /**
+   * No receipt came within {@code window}: still {@code sent}, now terminal, with the reason as its
+   * error and as a history step (so the customer's status event has an id of its own).
+   */
+  MessageState receiptWindowClosed(Duration window, Instant at) {
+    MessageError noReceipt =
+        new MessageError("no_receipt", "no delivery receipt within " + describe(window));
+    List<HistoryEntry> longer = new ArrayList<>(history);
+    longer.add(new HistoryEntry(MessageStatus.SENT, at, null, noReceipt));
+    return new MessageState(
+        message, status, attempts, List.copyOf(longer), noReceipt, at, parts, deliveredParts, true);
+  }
+
+  // "48h", "90s": the window as configured, in the largest whole unit.
+  private static String describe(Duration window) {
+    if (window.toSeconds() % 3600 == 0 && !window.isZero()) {
+      return window.toHours() + "h";
+    }
+    if (window.toSeconds() % 60 == 0 && window.toMillis() % 1000 == 0 && !window.isZero()) {
+      return window.toMinutes() + "m";
+    }
+    return window.toMillis() % 1000 == 0 ? window.toSeconds() + "s" : window.toMillis() + "ms";
+  }
+
+  /** Whether nothing will happen to the message by itself any more (a late receipt aside). */
+  boolean isTerminal() {
+    return status != null
+        && (status.isTerminal() || status == MessageStatus.SENT && receiptWindowClosed);
   }
 
   MessageView view() {
-    return new MessageView(message, status, attempts, history, error, updatedAt);
+    return new MessageView(message, status, attempts, history, error, updatedAt, isTerminal());
   }
 }

@@ -27,16 +27,25 @@ public final class JournalSchema {
    */
   public static boolean ensure(DatabaseSettings db) throws SQLException {
     try (Connection connection = connect(db)) {
-      if (journalExists(connection)) {
+      // Only a URL that names its schema moves the journal out of public: an existing journal in
+      // public must never be shadowed by a new empty one in a schema earlier on the search path.
+      String schema =
+          db.isPostgres() && db.url().contains("currentSchema=") ? connection.getSchema() : null;
+      if (journalExists(connection, schema)) {
         return false;
       }
       connection.setAutoCommit(true);
       for (String statement : statements(db.schemaResource())) {
+        if (schema != null) {
+          // The script names public; the URL's currentSchema puts the journal in a schema of its
+          // own.
+          statement = statement.replace("public.", schema + ".");
+        }
         try (Statement st = connection.createStatement()) {
           st.execute(statement);
         } catch (SQLException e) {
           // Another node may have created it in the meantime; only a missing journal is fatal.
-          if (!journalExists(connection)) {
+          if (!journalExists(connection, schema)) {
             throw e;
           }
         }
@@ -58,8 +67,10 @@ public final class JournalSchema {
     return DriverManager.getConnection(db.url(), props);
   }
 
-  private static boolean journalExists(Connection connection) throws SQLException {
-    try (ResultSet tables = connection.getMetaData().getTables(null, null, "event_journal", null)) {
+  // In that schema only when one is named (a journal in another schema is not this one).
+  private static boolean journalExists(Connection connection, String schema) throws SQLException {
+    try (ResultSet tables =
+        connection.getMetaData().getTables(null, schema, "event_journal", null)) {
       return tables.next();
     }
   }

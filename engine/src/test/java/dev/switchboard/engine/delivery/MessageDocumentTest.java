@@ -41,6 +41,25 @@ class MessageDocumentTest {
     assertThat(MessageDocument.view(view("sandbox", "hi")))
         .doesNotContainKeys("segments", "encoding")
         .containsEntry("status", "accepted")
+        .containsEntry("terminal", false)
         .containsEntry("error", null);
+  }
+
+  @Test
+  void aSentMessagePastItsReceiptWindowReadsTerminal() {
+    MessageView sent = view("sandbox", "hi");
+    MessageView closed =
+        new MessageView(
+            sent.message(),
+            MessageStatus.SENT,
+            1,
+            sent.history(),
+            new MessageError("no_receipt", "no delivery receipt within 48h"),
+            T0,
+            true);
+
+    assertThat(MessageDocument.view(closed))
+        .containsEntry("status", "sent")
+        .containsEntry("terminal", true);
   }
 }

@@ -8,16 +8,21 @@ import dev.switchboard.engine.delivery.MessageEntity.Accept;
 import dev.switchboard.engine.delivery.MessageEntity.AcceptReply;
 import dev.switchboard.engine.delivery.MessageEntity.Accepted;
 import dev.switchboard.engine.delivery.MessageEntity.AttemptStarted;
+import dev.switchboard.engine.delivery.MessageEntity.CloseReceiptWindow;
 import dev.switchboard.engine.delivery.MessageEntity.Command;
 import dev.switchboard.engine.delivery.MessageEntity.Deliver;
 import dev.switchboard.engine.delivery.MessageEntity.Event;
 import dev.switchboard.engine.delivery.MessageEntity.Expired;
 import dev.switchboard.engine.delivery.MessageEntity.Failed;
 import dev.switchboard.engine.delivery.MessageEntity.Get;
+import dev.switchboard.engine.delivery.MessageEntity.Inspect;
 import dev.switchboard.engine.delivery.MessageEntity.JobDone;
+import dev.switchboard.engine.delivery.MessageEntity.Liveness;
 import dev.switchboard.engine.delivery.MessageEntity.Lookup;
+import dev.switchboard.engine.delivery.MessageEntity.PartReceiptRecorded;
 import dev.switchboard.engine.delivery.MessageEntity.ProviderAccepted;
 import dev.switchboard.engine.delivery.MessageEntity.ReceiptRecorded;
+import dev.switchboard.engine.delivery.MessageEntity.ReceiptWindowClosed;
 import dev.switchboard.engine.delivery.MessageEntity.RecordReceipt;
 import dev.switchboard.engine.delivery.MessageEntity.RetryScheduled;
 import dev.switchboard.engine.message.MessageIds;
@@ -182,6 +187,107 @@ class MessageEntityTest {
 
   private static List<MessageStatus> statuses(MessageState state) {
     return state.history().stream().map(HistoryEntry::status).toList();
+  }
+
+  private DeliveryReceipt receipt(String providerId, DeliveryReceipt.Outcome outcome) {
+    return new DeliveryReceipt("sandbox", "sandbox", providerId, id, outcome, null, Instant.now());
+  }
+
+  private void sendAs(OutboundMessage message, SendOutcome.Sent sent) {
+    accept(message);
+    provider.then(sent);
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    jobs.expectMessage(WAIT, new JobDone(id, MessageStatus.SENT));
+  }
+
+  @Test
+  void closingTheReceiptWindowOfASentMessageMakesItTerminalWithNoReceipt() {
+    OutboundMessage message = message();
+    sendAs(message, new SendOutcome.Sent("prov-w1"));
+    assertThat(read().terminal()).isFalse();
+
+    CommandResultWithReply<Command, Event, MessageState, Lookup> result =
+        entity.runCommand(replyTo -> new CloseReceiptWindow(Duration.ofHours(48), replyTo));
+
+    assertThat(result.eventOfType(ReceiptWindowClosed.class).window())
+        .isEqualTo(Duration.ofHours(48));
+    MessageView view = result.reply().view();
+    assertThat(view.status()).isEqualTo(MessageStatus.SENT);
+    assertThat(view.terminal()).isTrue();
+    assertThat(view.error())
+        .isEqualTo(new MessageError("no_receipt", "no delivery receipt within 48h"));
+    assertThat(view.history().get(view.history().size() - 1).error().code())
+        .isEqualTo("no_receipt");
+    shard.expectMessageClass(ClusterSharding.Passivate.class, WAIT);
+    // Replayed, it is the same.
+    entity.restart();
+    assertThat(read().terminal()).isTrue();
+
+    // A receipt after all is better information: it ends the message as delivered.
+    entity.runCommand(new RecordReceipt(receipt("prov-w1", DeliveryReceipt.Outcome.DELIVERED)));
+    MessageView delivered = read();
+    assertThat(delivered.status()).isEqualTo(MessageStatus.DELIVERED);
+    assertThat(delivered.terminal()).isTrue();
+    assertThat(delivered.error()).isNull();
+  }
+
+  @Test
+  void closingTheReceiptWindowChangesNothingOnceTheMessageEnded() {
+    OutboundMessage message = message();
+    sendAs(message, new SendOutcome.Sent("prov-w2"));
+    entity.runCommand(new RecordReceipt(receipt("prov-w2", DeliveryReceipt.Outcome.DELIVERED)));
+
+    CommandResultWithReply<Command, Event, MessageState, Lookup> result =
+        entity.runCommand(replyTo -> new CloseReceiptWindow(Duration.ofSeconds(3), replyTo));
+
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(result.reply().view().status()).isEqualTo(MessageStatus.DELIVERED);
+  }
+
+  @Test
+  void aReceiptForOnePartOfSeveralIsJournaledAsAPartAndTheLastAsTheEnd() {
+    OutboundMessage message = message();
+    sendAs(message, new SendOutcome.Sent("p1", List.of("p1", "p2")));
+
+    CommandResult<Command, Event, MessageState> first =
+        entity.runCommand(new RecordReceipt(receipt("p1", DeliveryReceipt.Outcome.DELIVERED)));
+    CommandResult<Command, Event, MessageState> last =
+        entity.runCommand(new RecordReceipt(receipt("p2", DeliveryReceipt.Outcome.DELIVERED)));
+
+    assertThat(first.eventOfType(PartReceiptRecorded.class).providerMessageId()).isEqualTo("p1");
+    assertThat(first.state().status()).isEqualTo(MessageStatus.SENT);
+    assertThat(last.eventOfType(ReceiptRecorded.class).providerMessageId()).isEqualTo("p2");
+    assertThat(last.state().status()).isEqualTo(MessageStatus.DELIVERED);
+  }
+
+  @Test
+  void inspectSaysWhetherAnythingIsUnderWay() {
+    OutboundMessage message = message();
+    accept(message);
+    CommandResultWithReply<Command, Event, MessageState, Liveness> idle =
+        entity.runCommand(Inspect::new);
+    assertThat(idle.reply().busy()).isFalse();
+    assertThat(idle.reply().view().status()).isEqualTo(MessageStatus.ACCEPTED);
+
+    CompletableFuture<SendOutcome> answer = provider.thenPending();
+    entity.runCommand(new Deliver(message, jobs.ref()));
+    CommandResultWithReply<Command, Event, MessageState, Liveness> sending =
+        entity.runCommand(Inspect::new);
+    assertThat(sending.reply().busy()).isTrue();
+
+    answer.complete(new SendOutcome.TransientFailure("later", "try later", Duration.ofMinutes(1)));
+    awaitStatus(MessageStatus.RETRYING);
+    // A retry is scheduled: still under way.
+    CommandResultWithReply<Command, Event, MessageState, Liveness> retrying =
+        entity.runCommand(Inspect::new);
+    assertThat(retrying.reply().busy()).isTrue();
+
+    // Recovered from the journal (a crash), nothing is scheduled any more.
+    entity.restart();
+    CommandResultWithReply<Command, Event, MessageState, Liveness> recovered =
+        entity.runCommand(Inspect::new);
+    assertThat(recovered.reply().busy()).isFalse();
+    assertThat(recovered.reply().view().status()).isEqualTo(MessageStatus.RETRYING);
   }
 
   @Test

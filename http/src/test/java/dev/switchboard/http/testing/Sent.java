@@ -37,6 +37,11 @@ public record Sent(
     return status == 503;
   }
 
+  /** This send as if it had been answered with {@code id} (a refused send's key names one). */
+  public Sent withId(String id) {
+    return new Sent(id, key, channel, to, text, status, startedNanos, endedNanos, response);
+  }
+
   public String body() {
     return response.body();
   }

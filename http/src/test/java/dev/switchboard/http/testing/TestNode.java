@@ -128,6 +128,9 @@ public final class TestNode implements AutoCloseable {
     settings.put("switchboard.http.rate-limit.burst", 1_000_000);
     // Callbacks to receivers on loopback; a test of the SSRF policy turns it off.
     settings.put("switchboard.webhooks.allow-private", true);
+    // The PostgreSQL journal is shared by every test run: a reconciler would move other runs'
+    // messages on. Tests of the reconciler turn it on, on a journal schema of their own.
+    settings.put("switchboard.engine.reconciler.enabled", false);
     settings.putAll(overrides);
     Config config =
         ConfigFactory.parseMap(settings)

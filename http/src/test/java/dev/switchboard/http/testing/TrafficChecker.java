@@ -173,7 +173,12 @@ public final class TrafficChecker implements AutoCloseable {
       String before = node.statusOf(id);
       if (before != null && !"accepted".equals(before)) {
         enqueuedDespite503.add(
-            id + " (" + before + ", provider attempts " + provider.attempts(first) + ")");
+            id
+                + " ("
+                + before
+                + ", provider attempts "
+                + provider.attempts(first.withId(id))
+                + ")");
       }
       Sent again = send(first.channel(), first.to(), "retry-" + scenario, first.key());
       assertThat(again.status()).as("retry of %s: %s", id, again.body()).isIn(200, 202);
