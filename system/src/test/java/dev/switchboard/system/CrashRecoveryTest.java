@@ -3,6 +3,8 @@ package dev.switchboard.system;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.engine.testing.SharedBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,7 +28,18 @@ import org.junit.jupiter.api.Test;
  * a kill must not leave the file unreadable) and on PostgreSQL.
  */
 class CrashRecoveryTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
+
+  // A kill loses what only memory held (the sandbox's pending receipts, a publish in flight); the
+  // reconciler ends or republishes those messages, here within seconds instead of its defaults.
+  private static final List<String> RECONCILE_FAST =
+      List.of(
+          "-Dswitchboard.engine.reconciler.interval=2s",
+          "-Dswitchboard.engine.reconciler.accepted-grace=10s",
+          "-Dswitchboard.engine.reconciler.retry-grace=10s",
+          "-Dswitchboard.engine.reconciler.recent-lag=5s",
+          "-Dswitchboard.engine.channels.sandbox.receipt-window=15s");
 
   private String amqpUri;
   private Path dataDir;
@@ -58,7 +72,7 @@ class CrashRecoveryTest {
   }
 
   private void survivesTwoKills(String dbUrl) throws Exception {
-    EngineJar engine = new EngineJar(dataDir, amqpUri, dbUrl, Map.of());
+    EngineJar engine = new EngineJar(dataDir, amqpUri, dbUrl, Map.of(), RECONCILE_FAST);
     List<String> accepted;
     try (engine) {
       engine.start();
@@ -90,7 +104,29 @@ class CrashRecoveryTest {
               "202 messages not readable after two SIGKILLs, of %d; log %s",
               accepted.size(), engine.log())
           .isEmpty();
+
+      List<String> pending = new ArrayList<>(accepted);
+      await("every accepted message reaches an end state; log " + engine.log())
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofSeconds(1))
+          .untilAsserted(
+              () -> {
+                Map<String, String> open = new TreeMap<>();
+                for (String id : List.copyOf(pending)) {
+                  JsonNode message = read(engine, id);
+                  if (message.path("terminal").asBoolean(false)) {
+                    pending.remove(id);
+                  } else {
+                    open.put(id, message.path("status").asText());
+                  }
+                }
+                assertThat(open).as("not at an end state, of %d", accepted.size()).isEmpty();
+              });
     }
+  }
+
+  private static JsonNode read(EngineJar engine, String id) throws Exception {
+    return JSON.readTree(engine.get("/v1/messages/" + id).body());
   }
 
   private static void admin(String sql) throws Exception {

@@ -26,6 +26,7 @@ final class EngineJar implements AutoCloseable {
   static final Path JAR = Path.of("..", "http", "target", "switchboard.jar");
 
   private final Map<String, String> env;
+  private final List<String> jvmOptions;
   private final int httpPort;
   private final String apiKey;
   private final Path log;
@@ -33,9 +34,18 @@ final class EngineJar implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private Process process;
 
-  /** A node on the embedded H2 journal in {@code dataDir}, or on {@code dbUrl} when not empty. */
-  EngineJar(Path dataDir, String amqpUri, String dbUrl, Map<String, String> extraEnv)
+  /**
+   * A node on the embedded H2 journal in {@code dataDir}, or on {@code dbUrl} when not empty;
+   * {@code jvmOptions} such as {@code -Dswitchboard.x=y} override settings the environment cannot.
+   */
+  EngineJar(
+      Path dataDir,
+      String amqpUri,
+      String dbUrl,
+      Map<String, String> extraEnv,
+      List<String> jvmOptions)
       throws IOException {
+    this.jvmOptions = List.copyOf(jvmOptions);
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException("no engine jar at " + JAR.toAbsolutePath());
     }
@@ -61,6 +71,7 @@ final class EngineJar implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx384m");
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(JAR.toAbsolutePath().toString());
     ProcessBuilder builder =

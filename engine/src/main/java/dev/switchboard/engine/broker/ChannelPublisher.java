@@ -7,9 +7,11 @@ import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -49,6 +51,9 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
 
   private record ConnectFailed(Object incarnation, Throwable cause) implements Command {}
 
+  /** The broker could not route a mandatory publish: its confirm follows, but it is in no queue. */
+  private record Returned(Object incarnation, String messageId) implements Command {}
+
   private record ConfirmReceived(Object incarnation, long seq, boolean multiple, boolean ack)
       implements Command {}
 
@@ -66,6 +71,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
 
   private record Pending(
       Topology.Flow flow,
+      String messageId,
       ActorRef<PublishResult> replyTo,
       long publishedNanos,
       long deadlineNanos) {}
@@ -88,6 +94,8 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   private final PublisherMetrics metrics;
   private final BrokerLink link;
   private final NavigableMap<Long, Pending> pending = new TreeMap<>();
+  // Ids of publishes the broker returned as unroutable, until their confirm comes.
+  private final Set<String> unroutable = new HashSet<>();
   // Unconfirmed publishes per flow: receipts piling up never crowd out the API's sends.
   private final int[] unconfirmed = new int[Topology.Flow.values().length];
   // Identifies the current connection: messages about an earlier one are stale.
@@ -143,6 +151,10 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     Channel ch = connection.createChannel();
     topology.declare(ch);
     ch.confirmSelect();
+    // Mandatory publishes: a message no queue takes comes back before its confirm, which then
+    // must not count as durable.
+    ch.addReturnListener(
+        returned -> self.tell(new Returned(inc, returned.getProperties().getMessageId())));
     ch.addConfirmListener(
         new ConfirmListener() {
           @Override
@@ -180,6 +192,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
         .onMessage(Publish.class, this::onPublish)
         .onMessage(Connected.class, this::onConnected)
         .onMessage(ConnectFailed.class, this::onConnectFailed)
+        .onMessage(Returned.class, this::onReturned)
         .onMessage(ConfirmReceived.class, this::onConfirm)
         .onMessage(ConnectionLost.class, this::onConnectionLost)
         .onMessage(BlockedChanged.class, this::onBlockedChanged)
@@ -221,11 +234,15 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
     long now = System.nanoTime();
     try {
       channel.basicPublish(
-          publish.flow().exchange(), topology.routingKey(), false, props, publish.body());
+          publish.flow().exchange(), topology.routingKey(), true, props, publish.body());
       pending.put(
           seq,
           new Pending(
-              publish.flow(), publish.replyTo(), now, now + settings.confirmTimeout().toNanos()));
+              publish.flow(),
+              publish.messageId(),
+              publish.replyTo(),
+              now,
+              now + settings.confirmTimeout().toNanos()));
       unconfirmed[publish.flow().ordinal()]++;
     } catch (Exception e) {
       // The connection's shutdown listener restarts us; this publish alone is answered here, in
@@ -273,6 +290,13 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
                         change.reason()));
   }
 
+  private Behavior<Command> onReturned(Returned returned) {
+    if (returned.incarnation() == incarnation && returned.messageId() != null) {
+      unroutable.add(returned.messageId());
+    }
+    return this;
+  }
+
   private Behavior<Command> onConfirm(ConfirmReceived confirm) {
     if (confirm.incarnation() != incarnation) {
       return this;
@@ -285,6 +309,18 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
             : new PublishResult.NotConfirmed("nacked by the broker", false);
     for (Pending p : settled.values()) {
       unconfirmed[p.flow().ordinal()]--;
+      if (unroutable.remove(p.messageId())) {
+        getContext()
+            .getLog()
+            .error(
+                "publish unroutable: channel={} flow={} messageId={} (no queue bound)",
+                topology.channel(),
+                p.flow(),
+                p.messageId());
+        metrics.nacked();
+        p.replyTo().tell(new PublishResult.NotConfirmed("no queue took the message", false));
+        continue;
+      }
       if (confirm.ack()) {
         metrics.confirmed(p.publishedNanos());
       } else {
@@ -400,6 +436,7 @@ public final class ChannelPublisher extends AbstractBehavior<ChannelPublisher.Co
   private void failPending(String reason) {
     pending.values().forEach(p -> p.replyTo().tell(new PublishResult.NotConfirmed(reason, false)));
     pending.clear();
+    unroutable.clear();
     java.util.Arrays.fill(unconfirmed, 0);
   }
 }
