@@ -7,7 +7,6 @@ import dev.switchboard.engine.Engine;
 import dev.switchboard.engine.EngineSettings;
 import dev.switchboard.engine.SwitchboardConfig;
 import dev.switchboard.engine.persistence.JournalSchema;
-import dev.switchboard.engine.webhook.WebhookAccount;
 import dev.switchboard.http.api.ApiRoutes;
 import dev.switchboard.http.api.HealthRoutes;
 import dev.switchboard.http.api.MessageRoutes;
@@ -24,15 +23,18 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.slf4j.Logger;
@@ -50,12 +52,11 @@ public final class SwitchboardApp implements AutoCloseable {
    */
   private static final String PEKKO_HTTP_SETTINGS = "switchboard-http-pekko.conf";
 
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
   private final ServerBinding binding;
   private final ServerBinding management;
 
-  private SwitchboardApp(
-      ActorSystem<Void> system, ServerBinding binding, ServerBinding management) {
+  private SwitchboardApp(ActorSystem<?> system, ServerBinding binding, ServerBinding management) {
     this.system = system;
     this.binding = binding;
     this.management = management;
@@ -71,11 +72,7 @@ public final class SwitchboardApp implements AutoCloseable {
     Config config = configuration(application);
     EngineSettings settings = EngineSettings.create(config);
     HttpSettings http = HttpSettings.create(config);
-    if (JournalSchema.ensure(settings.db())) {
-      LOG.info("journal schema created: url={}", settings.db().displayUrl());
-    }
     ApiKeys keys = ApiKeys.create(config, settings.db().dataDir());
-    List<WebhookAccount> accounts = WebhookAccounts.create(config);
     RateLimits limits = RateLimits.create(config);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
@@ -83,33 +80,18 @@ public final class SwitchboardApp implements AutoCloseable {
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
 
+    // Until the journal answers, both ports serve the waiting node: live, not ready, 503 for the
+    // rest; then the engine starts and its routes take over.
+    Waiting waiting = new Waiting(settings.db(), Clock.systemUTC());
+    AtomicReference<ApiRoutes> running = new AtomicReference<>();
     CompletableFuture<ServerBinding> bound = new CompletableFuture<>();
     CompletableFuture<ServerBinding> managementBound = new CompletableFuture<>();
-    Behavior<Void> guardian =
+    Behavior<Starting> guardian =
         Behaviors.setup(
             ctx -> {
-              Engine engine = Engine.start(ctx, settings, meters, WebhookAccounts.create(config));
-              MessageRoutes messages =
-                  new MessageRoutes(
-                      engine.gateway(),
-                      engine.channels().stream()
-                          .map(ChannelSettings::name)
-                          .collect(Collectors.toSet()),
-                      settings.webhooks().policy(),
-                      http,
-                      Clock.systemUTC());
-              ApiRoutes routes =
-                  new ApiRoutes(
-                      keys,
-                      limits,
-                      messages,
-                      new WebhookRoutes(engine.webhooks()),
-                      new HealthRoutes(engine.health()),
-                      new MetricsRoutes(meters),
-                      meters);
               HttpServer.start(
                       ctx.getSystem(),
-                      routes.routes(),
+                      waiting.switchTo(running, ApiRoutes::routes, false),
                       "HTTP API",
                       http.host(),
                       http.port(),
@@ -117,15 +99,41 @@ public final class SwitchboardApp implements AutoCloseable {
                   .whenComplete(completing(bound));
               HttpServer.start(
                       ctx.getSystem(),
-                      routes.management(),
+                      waiting.switchTo(running, ApiRoutes::management, true),
                       "management (health, metrics)",
                       http.managementHost(),
                       http.managementPort(),
                       http.unbindDeadline())
                   .whenComplete(completing(managementBound));
-              return Behaviors.empty();
+              return Behaviors.withTimers(
+                  timers -> {
+                    checkJournal(ctx, settings);
+                    return Behaviors.receive(Starting.class)
+                        .onMessage(
+                            JournalChecked.class,
+                            checked -> {
+                              if (checked.error() != null) {
+                                waiting.journalDown(checked.error());
+                                timers.startSingleTimer(
+                                    new RetryJournal(), settings.db().probeInterval());
+                                return Behaviors.same();
+                              }
+                              Engine engine =
+                                  Engine.start(
+                                      ctx, settings, meters, WebhookAccounts.create(config));
+                              running.set(apiRoutes(engine, settings, http, keys, limits, meters));
+                              return Behaviors.empty();
+                            })
+                        .onMessage(
+                            RetryJournal.class,
+                            retry -> {
+                              checkJournal(ctx, settings);
+                              return Behaviors.same();
+                            })
+                        .build();
+                  });
             });
-    ActorSystem<Void> system = ActorSystem.create(guardian, "switchboard", config);
+    ActorSystem<Starting> system = ActorSystem.create(guardian, "switchboard", config);
     try {
       long deadline = System.nanoTime() + startTimeout.toNanos();
       ServerBinding binding = bound.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -136,6 +144,57 @@ public final class SwitchboardApp implements AutoCloseable {
       system.terminate();
       throw e;
     }
+  }
+
+  /** What the guardian hears while the node waits for its journal. */
+  private sealed interface Starting {}
+
+  private record JournalChecked(Throwable error) implements Starting {}
+
+  private record RetryJournal() implements Starting {}
+
+  // Creates the journal's schema when missing, off the guardian's thread; bounded by the
+  // database's connect and socket timeouts.
+  private static void checkJournal(ActorContext<Starting> ctx, EngineSettings settings) {
+    Executor blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    ctx.pipeToSelf(
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                if (JournalSchema.ensure(settings.db())) {
+                  LOG.info("journal schema created: url={}", settings.db().displayUrl());
+                }
+                return true;
+              } catch (java.sql.SQLException e) {
+                throw new java.util.concurrent.CompletionException(e);
+              }
+            },
+            blocking),
+        (ok, error) -> new JournalChecked(error));
+  }
+
+  private static ApiRoutes apiRoutes(
+      Engine engine,
+      EngineSettings settings,
+      HttpSettings http,
+      ApiKeys keys,
+      RateLimits limits,
+      PrometheusMeterRegistry meters) {
+    MessageRoutes messages =
+        new MessageRoutes(
+            engine.gateway(),
+            engine.channels().stream().map(ChannelSettings::name).collect(Collectors.toSet()),
+            settings.webhooks().policy(),
+            http,
+            Clock.systemUTC());
+    return new ApiRoutes(
+        keys,
+        limits,
+        messages,
+        new WebhookRoutes(engine.webhooks()),
+        new HealthRoutes(engine.health()),
+        new MetricsRoutes(meters),
+        meters);
   }
 
   /**
@@ -169,7 +228,7 @@ public final class SwitchboardApp implements AutoCloseable {
     return management.localAddress().getPort();
   }
 
-  public ActorSystem<Void> system() {
+  public ActorSystem<?> system() {
     return system;
   }
 

@@ -57,7 +57,7 @@ public final class TrafficChecker implements AutoCloseable {
   private final String name;
   private final ProviderRecord provider;
   private final List<Broker> brokers;
-  private final ActorSystem<Void> system;
+  private final ActorSystem<?> system;
   private final long systemStartTime;
   private final HealthWatch liveness;
   private final AtomicInteger sequence = new AtomicInteger();
@@ -357,7 +357,7 @@ public final class TrafficChecker implements AutoCloseable {
    */
   public List<String> restarts() {
     List<String> found = new ArrayList<>();
-    ActorSystem<Void> now = node.app().system();
+    ActorSystem<?> now = node.app().system();
     if (now != system) {
       found.add("the node runs another actor system");
     }
