@@ -16,6 +16,7 @@ import dev.switchboard.engine.delivery.MessageEntity;
 import dev.switchboard.engine.delivery.MessageGateway;
 import dev.switchboard.engine.health.ClusterHealth;
 import dev.switchboard.engine.health.HealthRegistry;
+import dev.switchboard.engine.health.StoppingHealth;
 import dev.switchboard.engine.inbound.DurableEvents;
 import dev.switchboard.engine.inbound.InboundWork;
 import dev.switchboard.engine.outbox.JournalTail;
@@ -233,6 +234,7 @@ public final class Engine {
     sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
 
     health.register(new ClusterHealth(cluster));
+    health.register(new StoppingHealth(CoordinatedShutdown.get(system)));
 
     if (settings.reconciler().enabled()) {
       ctx.spawn(

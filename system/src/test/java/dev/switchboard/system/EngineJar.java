@@ -104,6 +104,16 @@ final class EngineJar implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, as an orchestrator stops a node; answers how long it took to exit. */
+  Duration terminate() throws InterruptedException {
+    long started = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("the engine did not exit within 60 s of SIGTERM; see " + log);
+    }
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
   HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
     return http.send(
         request(path)

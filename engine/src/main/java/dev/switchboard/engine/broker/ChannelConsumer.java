@@ -6,8 +6,11 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -15,6 +18,7 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
@@ -47,6 +51,12 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
 
   private record ConnectionLost(Object incarnation, String cause) implements Command {}
 
+  /**
+   * The node is stopping: take no more jobs, let the ones running finish, then answer; jobs not
+   * started stay unacked and go back to the broker when the connection closes.
+   */
+  private record Drain(ActorRef<Done> replyTo) implements Command {}
+
   private enum SampleQueue implements Command {
     INSTANCE
   }
@@ -69,6 +79,12 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   private final RecipientLanes<Job> lanes = new RecipientLanes<>();
   // Jobs nobody could take now, kept unacked (and first in their lane) until their gate opens.
   private final List<Job> parked = new java.util.ArrayList<>();
+
+  // Jobs handed to their work and not finished yet; while draining, none is started.
+  private int running;
+  private boolean draining;
+  private final List<ActorRef<Done>> drained = new java.util.ArrayList<>();
+  private final Cancellable drainAtShutdown;
 
   /** Where and how the consumer connects; outlives its restarts. */
   public record Setup(
@@ -114,7 +130,25 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
             setup.health(),
             BlockingDispatcher.executor(ctx.getSystem(), settings),
             ctx.getLog());
+    this.drainAtShutdown = drainAtShutdown(ctx);
     connect();
+  }
+
+  // In-flight attempts finish before the providers close (service-stop): a send cut off in the
+  // middle has an unknown outcome, and its redelivery could reach the provider twice.
+  private static Cancellable drainAtShutdown(ActorContext<Command> ctx) {
+    ActorRef<Command> self = ctx.getSelf();
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(ctx.getSystem());
+    Duration bound =
+        Duration.ofMillis(
+            shutdown.timeout(CoordinatedShutdown.PhaseServiceRequestsDone()).toMillis());
+    return shutdown.addCancellableTask(
+        CoordinatedShutdown.PhaseServiceRequestsDone(),
+        "drain-consumer-" + self.path().name(),
+        () ->
+            AskPattern.<Command, Done>ask(
+                    self, Drain::new, bound.minusMillis(100), ctx.getSystem().scheduler())
+                .exceptionally(error -> Done.getInstance()));
   }
 
   private void connect() {
@@ -179,6 +213,7 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
         .onMessage(ConnectionLost.class, this::onConnectionLost)
         .onMessage(SampleQueue.class, m -> onSampleQueue())
         .onMessage(CheckGates.class, m -> onCheckGates())
+        .onMessage(Drain.class, this::onDrain)
         .onSignal(PreRestart.class, s -> onStopping())
         .onSignal(PostStop.class, s -> onStopped())
         .build();
@@ -329,7 +364,51 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
         lane == null ? null : delivered.work() + ":" + lane);
   }
 
+  private Behavior<Command> onDrain(Drain drain) {
+    drained.add(drain.replyTo());
+    if (!draining) {
+      draining = true;
+      getContext()
+          .getLog()
+          .info(
+              "consumer draining: channel={} site={} running={}",
+              topology.channel(),
+              site.name(),
+              running);
+      for (int i = 0; i < works.size(); i++) {
+        cancel(i);
+      }
+    }
+    answerDrainedWhenIdle();
+    return this;
+  }
+
+  private void cancel(int work) {
+    String tag = consumerTags[work];
+    Channel channel = link.channel();
+    consumerTags[work] = null;
+    if (tag != null && channel != null) {
+      try {
+        channel.basicCancel(tag);
+      } catch (IOException | RuntimeException e) {
+        // The connection is going anyway: what it held goes back to the broker with it.
+      }
+    }
+  }
+
+  private void answerDrainedWhenIdle() {
+    if (draining && running == 0) {
+      drained.forEach(r -> r.tell(Done.getInstance()));
+      drained.clear();
+    }
+  }
+
   private void start(Job job) {
+    if (draining) {
+      // Never started: it stays unacked and is redelivered, to this node's successor or another.
+      return;
+    }
+    running++;
     Object inc = incarnation;
     getContext()
         .pipeToSelf(
@@ -351,6 +430,17 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   }
 
   private Behavior<Command> onJobFinished(JobFinished finished) {
+    if (finished.incarnation() == incarnation) {
+      running--;
+    }
+    try {
+      return settleFinished(finished);
+    } finally {
+      answerDrainedWhenIdle();
+    }
+  }
+
+  private Behavior<Command> settleFinished(JobFinished finished) {
     Channel channel = link.channel();
     if (finished.incarnation() != incarnation || channel == null) {
       // Its channel is gone, and with it the delivery tag: the broker redelivers the message.
@@ -448,11 +538,14 @@ public final class ChannelConsumer extends AbstractBehavior<ChannelConsumer.Comm
   }
 
   private Behavior<Command> onStopping() {
+    // The restarted instance registers its own.
+    drainAtShutdown.cancel();
     link.release();
     return this;
   }
 
   private Behavior<Command> onStopped() {
+    drainAtShutdown.cancel();
     link.close();
     return this;
   }

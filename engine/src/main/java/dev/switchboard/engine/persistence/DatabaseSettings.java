@@ -30,11 +30,15 @@ public record DatabaseSettings(
       // limit 256 bytes), which cost a second map write per event. WRITE_DELAY=0: a commit is in
       // the file before the API answers (H2's default keeps it in memory for 500 ms, which a
       // SIGKILL loses). AUTO_COMPACT_FILL_RATE=0: no chunk moves in the background, which a kill
-      // in the middle of leaves the file unreadable ("Double mark").
+      // in the middle of leaves the file unreadable ("Double mark"). DB_CLOSE_ON_EXIT=FALSE: on
+      // SIGTERM H2's own hook closed the database under the coordinated shutdown, so the outcomes
+      // of the attempts it let finish could not be written (and were sent again after a restart);
+      // the pools close it last.
       url =
           "jdbc:h2:file:"
               + dataDir.resolve("journal")
-              + ";MAX_LENGTH_INPLACE_LOB=4096;WRITE_DELAY=0;AUTO_COMPACT_FILL_RATE=0";
+              + ";MAX_LENGTH_INPLACE_LOB=4096;WRITE_DELAY=0;AUTO_COMPACT_FILL_RATE=0"
+              + ";DB_CLOSE_ON_EXIT=FALSE";
     }
     return new DatabaseSettings(
         dataDir,

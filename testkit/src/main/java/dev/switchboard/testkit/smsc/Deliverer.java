@@ -83,7 +83,13 @@ final class Deliverer implements AutoCloseable {
       status = sendOnce(d);
     } catch (DeliverSmFailedException e) {
       noResponse.increment();
-      result.completeExceptionally(e);
+      // No session to take it, or no answer: a real SMSC keeps a receipt and tries again later.
+      if (redelivery < maxRedeliveries) {
+        redeliveries.increment();
+        schedule(() -> attempt(d, redelivery + 1, result), redeliveryDelay.toMillis(), result);
+      } else {
+        result.completeExceptionally(e);
+      }
       return;
     }
     responses.computeIfAbsent(status, s -> new LongAdder()).increment();
