@@ -25,8 +25,7 @@ public final class StoppingHealth implements HealthComponent {
         .getShutdownReason()
         .map(
             reason ->
-                new ComponentReport(
-                    false, Map.<String, Object>of("stopping", reason.toString())))
+                new ComponentReport(false, Map.<String, Object>of("stopping", reason.toString())))
         .orElseGet(() -> new ComponentReport(true, Map.of()));
   }
 }

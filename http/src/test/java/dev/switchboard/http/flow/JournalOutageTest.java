@@ -14,13 +14,12 @@ import dev.switchboard.engine.message.OutboundMessage;
 import dev.switchboard.engine.testing.SharedBroker;
 import dev.switchboard.engine.testing.TcpProxy;
 import dev.switchboard.http.auth.ApiKeys;
+import dev.switchboard.http.testing.ProxiedPostgres;
 import dev.switchboard.http.testing.TestNode;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,39 +32,27 @@ import org.junit.jupiter.api.Test;
  * count unspent), and when the database answers again the node takes work by itself.
  */
 class JournalOutageTest {
-  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
-
   private String amqpUri;
-  private String database;
+  private ProxiedPostgres postgres;
   private TcpProxy proxy;
 
   @BeforeEach
   void setUp() throws Exception {
     amqpUri = SharedBroker.freshVhostUri("journal-outage");
-    database = "outage_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    admin("CREATE DATABASE " + database);
-    proxy = TcpProxy.start("127.0.0.1", 5432);
+    postgres = ProxiedPostgres.create("outage");
+    proxy = postgres.proxy();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    proxy.close();
+    postgres.close();
     SharedBroker.deleteVhost(SharedBroker.vhostOf(amqpUri));
-    admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
   }
 
   @Test
   void aBlackholedJournalRefusesAtOnceAndPausesConsumersUntilItReturns() throws Exception {
-    Map<String, Object> settings =
-        Map.of(
-            "switchboard.db.url",
-            "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
-            "switchboard.db.user",
-            TestNode.POSTGRES_USER,
-            "switchboard.db.connect-timeout",
-            "1s",
-            "switchboard.db.probe-interval",
-            "300ms");
+    Map<String, Object> settings = new HashMap<>(postgres.journal("1s", "5s"));
+    settings.put("switchboard.db.probe-interval", "300ms");
     try (TestNode node = TestNode.start(amqpUri, settings)) {
       String before = node.sendSandbox("+447700900123", "before").json().path("id").asText();
       await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(node.statusOf(before)));
@@ -160,13 +147,5 @@ class JournalOutageTest {
       channel.waitForConfirmsOrDie(5_000);
     }
     return id;
-  }
-
-  private static void admin(String sql) throws Exception {
-    try (java.sql.Connection c =
-            DriverManager.getConnection(POSTGRES + "test", TestNode.POSTGRES_USER, "");
-        Statement st = c.createStatement()) {
-      st.execute(sql);
-    }
   }
 }

@@ -6,12 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.switchboard.engine.testing.SharedBroker;
 import dev.switchboard.engine.testing.TcpProxy;
 import dev.switchboard.http.testing.HealthWatch;
+import dev.switchboard.http.testing.ProxiedPostgres;
 import dev.switchboard.http.testing.TestNode;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,37 +21,28 @@ import org.junit.jupiter.api.Test;
  * ready by itself once the database answers: no exit, no restart.
  */
 class StartWithoutJournalTest {
-  private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/";
-
   private String amqpUri;
-  private String database;
+  private ProxiedPostgres postgres;
   private TcpProxy proxy;
 
   @BeforeEach
   void setUp() throws Exception {
     amqpUri = SharedBroker.freshVhostUri("start-without-journal");
-    database = "nojournal_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    admin("CREATE DATABASE " + database);
-    proxy = TcpProxy.start("127.0.0.1", 5432);
+    postgres = ProxiedPostgres.create("nojournal");
+    proxy = postgres.proxy();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    proxy.close();
+    postgres.close();
     SharedBroker.deleteVhost(SharedBroker.vhostOf(amqpUri));
-    admin("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
   }
 
   @Test
   void nodeWaitsForItsJournalAndBecomesReadyByItself() throws Exception {
     proxy.blackhole();
-    Map<String, Object> settings =
-        Map.of(
-            "switchboard.db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + database,
-            "switchboard.db.user", TestNode.POSTGRES_USER,
-            "switchboard.db.connect-timeout", "1s",
-            "switchboard.db.socket-timeout", "2s",
-            "switchboard.db.probe-interval", "500ms");
+    Map<String, Object> settings = new HashMap<>(postgres.journal("1s", "2s"));
+    settings.put("switchboard.db.probe-interval", "500ms");
     try (TestNode node = TestNode.startNotReady(amqpUri, settings)) {
       assertThat(node.get("/health/live").status()).isEqualTo(200);
       assertThat(node.get("/health/ready").status()).isEqualTo(503);
@@ -78,14 +68,6 @@ class StartWithoutJournalTest {
       assertThat(sent.status()).as(sent.body()).isEqualTo(202);
       String id = sent.json().path("id").asText();
       await().atMost(Duration.ofSeconds(20)).until(() -> "delivered".equals(node.statusOf(id)));
-    }
-  }
-
-  private static void admin(String sql) throws Exception {
-    try (java.sql.Connection c =
-            DriverManager.getConnection(POSTGRES + "test", TestNode.POSTGRES_USER, "");
-        Statement st = c.createStatement()) {
-      st.execute(sql);
     }
   }
 }

@@ -97,7 +97,8 @@ public final class SmscSimulator implements AutoCloseable {
    * @param transactionTimer how long a deliver_sm waits for its resp
    * @param bindTimeout how long a connection may take to send its bind
    * @param deliverThreads the threads sending deliver_sm (receipts and MO)
-   * @param maxRedeliveries how often a deliver_sm answered 0x64, 0x58 or 0x14, or not answered, is sent again
+   * @param maxRedeliveries how often a deliver_sm answered 0x64, 0x58 or 0x14, or not answered, is
+   *     sent again
    * @param redeliveryDelay the pause before such a redelivery
    * @param pduProcessorDegree jsmpp's PDU processing threads per session
    * @param recordSubmissions false keeps only the count (long benchmark runs)
