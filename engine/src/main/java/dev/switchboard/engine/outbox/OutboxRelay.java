@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OutboxRelay extends AbstractBehavior<OutboxRelay.Command> {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final Duration COUNT_EVERY = Duration.ofSeconds(2);
 
   /** What the relay accepts. */
   public sealed interface Command {}
@@ -85,6 +86,7 @@ public final class OutboxRelay extends AbstractBehavior<OutboxRelay.Command> {
   // Set once the API publishes again: the journal's end at that moment, where the relay stops.
   private long target = Long.MAX_VALUE;
   private boolean busy;
+  private long countedAt = System.nanoTime() - COUNT_EVERY.toNanos();
   // The moment the API last handed the channel over, until the relay has its place.
   private Instant handedOverAt;
 
@@ -179,7 +181,7 @@ public final class OutboxRelay extends AbstractBehavior<OutboxRelay.Command> {
       OutboxMarkers.Marker m = marker;
       getContext()
           .pipeToSelf(
-              setup.tail().countAfter(m.position()),
+              depthAfter(m.position()),
               (depth, error) ->
                   error == null
                       ? new Saved(depth, m.since(), true)
@@ -288,15 +290,23 @@ public final class OutboxRelay extends AbstractBehavior<OutboxRelay.Command> {
     OutboxMarkers.Marker m = marker;
     getContext()
         .pipeToSelf(
-            setup
-                .markers()
-                .save(setup.channel(), m)
-                .thenCompose(ok -> setup.tail().countAfter(m.position())),
+            setup.markers().save(setup.channel(), m).thenCompose(ok -> depthAfter(m.position())),
             (depth, error) ->
                 error == null
                     ? new Saved(depth, oldest, later)
                     : new Failed("could not record the outbox's place: " + describe(error)));
     return this;
+  }
+
+  // Counting is a scan of what waits: at most once per COUNT_EVERY, so draining a large backlog
+  // page by page does not count it again for every page; in between the last count stands.
+  private CompletionStage<Long> depthAfter(long position) {
+    long now = System.nanoTime();
+    if (now - countedAt < COUNT_EVERY.toNanos()) {
+      return CompletableFuture.completedFuture(setup.state().depth());
+    }
+    countedAt = now;
+    return setup.tail().countAfter(position);
   }
 
   private Behavior<Command> onSaved(Saved saved) {
