@@ -3,8 +3,10 @@ package dev.switchboard.engine.broker;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.switchboard.engine.Redaction;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * Opens connections with every timeout set and the client's automatic recovery off (the actor
@@ -49,6 +51,16 @@ public final class BrokerConnector {
       // Not chained: the parser's message quotes the whole URI, password included.
       throw new IllegalArgumentException(
           "invalid AMQP URI (credentials hidden): " + Redaction.uri(uri));
+    }
+    if (factory.isSSL()) {
+      // The client's own amqps default trusts any certificate: verify the broker's chain against
+      // the JVM's trust store (javax.net.ssl.trustStore) and its host name.
+      try {
+        factory.useSslProtocol(SSLContext.getDefault());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("no TLS in this JVM", e);
+      }
+      factory.enableHostnameVerification();
     }
     factory.setAutomaticRecoveryEnabled(false);
     factory.setTopologyRecoveryEnabled(false);
