@@ -40,24 +40,21 @@ public final class ParsingErrors extends ParsingErrorHandler {
               "request_timeout",
               "the request did not arrive in time",
               null);
+      // pekko-http says 501 (unknown method) and 505 (HTTP version): the client's fault, a 4xx.
       case 501, 505 ->
           ApiError.of(
-              StatusCodes.get(status.intValue()),
+              StatusCodes.BAD_REQUEST,
               "invalid_request",
               "the request uses a method or HTTP version the server does not support",
               null);
       default ->
-          status.intValue() >= 500
-              ? ApiError.of(
-                  StatusCodes.get(status.intValue()),
-                  "internal_error",
-                  "the server could not read the request",
-                  null)
-              : ApiError.of(
-                  StatusCodes.get(status.intValue()),
-                  "invalid_request",
-                  "the request is not valid HTTP",
-                  null);
+          ApiError.of(
+              status.intValue() >= 500
+                  ? StatusCodes.BAD_REQUEST
+                  : StatusCodes.get(status.intValue()),
+              "invalid_request",
+              "the request is not valid HTTP",
+              null);
     };
   }
 }
