@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 
 /**
  * The {@code broker.<channel>} component: up when the publisher and the consumer of the active site
- * are up (a node that cannot consume is not ready; one that cannot publish cannot accept). The
- * consumers of other sites are shown, but a site that is away does not make the node unready.
+ * are up. The consumers of other sites are shown too. Down, it makes the node degraded, never
+ * unready: the API accepts into the outbox.
  */
 public final class ChannelBrokerHealth implements HealthComponent {
   private final String channel;
@@ -60,8 +60,7 @@ public final class ChannelBrokerHealth implements HealthComponent {
   }
 
   // A node whose broker is down still accepts into the outbox (ADR 9): a shared broker's outage
-  // must
-  // not take every node out of its load balancer at once.
+  // must not take every node out of its load balancer at once.
   @Override
   public boolean requiredForReadiness() {
     return false;

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
@@ -48,6 +49,9 @@ public final class MessageGateway {
    */
   public record ChannelRoute(
       ActorRef<ChannelPublisher.Command> publisher, ConnectionHealth health, Outbox outbox) {}
+
+  // Less time than this left for a publish after waiting for a hand-back: leave it to the relay.
+  private static final Duration MIN_PUBLISH_TIME = Duration.ofMillis(100);
 
   private final ClusterSharding sharding;
   private final Scheduler scheduler;
@@ -125,12 +129,47 @@ public final class MessageGateway {
       outbox.handOver(view.message().createdAt());
       return CompletableFuture.completedFuture(accepted);
     }
+    if (outbox.handedBack().isDone()) {
+      return publish(message, route, view, accepted, settings.publishTimeout());
+    }
+    // The relay just handed the channel back and still publishes older messages: wait for it
+    // (within the publish timeout, all told), or this message could overtake them.
+    long started = System.nanoTime();
+    return Continuations.on(
+            outbox
+                .handedBack()
+                .thenApply(done -> true)
+                .completeOnTimeout(
+                    false, settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS),
+            executor)
+        .thenCompose(
+            handedBack -> {
+              Duration left = settings.publishTimeout().minusNanos(System.nanoTime() - started);
+              if (!outbox.direct()) {
+                outbox.nudge();
+                return CompletableFuture.completedFuture(accepted);
+              }
+              if (!handedBack || left.compareTo(MIN_PUBLISH_TIME) < 0) {
+                outbox.handOver(view.message().createdAt());
+                return CompletableFuture.completedFuture(accepted);
+              }
+              return publish(message, route, view, accepted, left);
+            });
+  }
+
+  private CompletionStage<Submission> publish(
+      OutboundMessage message,
+      ChannelRoute route,
+      MessageView view,
+      Accepted accepted,
+      Duration timeout) {
+    Outbox outbox = route.outbox();
     byte[] body = MessageCodec.encode(view.message());
     return Continuations.on(
             AskPattern.<ChannelPublisher.Command, PublishResult>ask(
                 route.publisher(),
                 replyTo -> new ChannelPublisher.Publish(message.id(), body, replyTo),
-                settings.publishTimeout(),
+                timeout,
                 scheduler),
             executor)
         .handle(

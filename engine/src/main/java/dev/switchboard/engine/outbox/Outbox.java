@@ -1,6 +1,7 @@
 package dev.switchboard.engine.outbox;
 
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** One channel's outbox as the API uses it: its state and its relay. */
@@ -9,6 +10,14 @@ public record Outbox(ActorRef<OutboxRelay.Command> relay, OutboxState state) {
   /** Whether the API publishes this channel's accepted messages itself. */
   public boolean direct() {
     return state.direct();
+  }
+
+  /**
+   * Completes once the relay has published the messages it still owed when it handed the channel
+   * back; the API publishes only after that, so it never overtakes them.
+   */
+  public CompletableFuture<Void> handedBack() {
+    return state.handedBack();
   }
 
   /** Whether the outbox is at its limit: new messages are refused. */

@@ -33,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Catching up: when a page comes back short the API publishes again, and the relay finishes with
  * what the journal held at that moment (its {@code target}): every message the API left to it is
- * there, since the API journals before it looks at the mode. Its place is kept in {@link
- * OutboxMarkers}, so a restart resumes there.
+ * there, since the API journals before it looks at the mode. Until the relay has finished, the API
+ * holds its own publishes ({@link OutboxState#handedBack()}), so that none overtakes an older
+ * message of the same recipient. Its place is kept in {@link OutboxMarkers}, so a restart resumes
+ * there.
  */
 public final class OutboxRelay extends AbstractBehavior<OutboxRelay.Command> {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
@@ -321,6 +323,7 @@ public final class OutboxRelay extends AbstractBehavior<OutboxRelay.Command> {
 
   private Behavior<Command> onCleared() {
     busy = false;
+    setup.state().cleared();
     LOG.info("outbox caught up: channel={} since={}", setup.channel(), marker.since());
     marker = null;
     target = Long.MAX_VALUE;

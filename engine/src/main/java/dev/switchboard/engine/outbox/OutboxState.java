@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One channel's outbox as the API and health see it: whether the API publishes itself ({@code
@@ -23,6 +24,9 @@ public final class OutboxState implements HealthComponent {
   private volatile Instant oldest;
   private volatile String lastError;
   private volatile Instant lastErrorAt;
+  // Pending from the relay's hand-back until it has published what it still owes (messages
+  // journaled before the switch): the API's own publishes wait for it, so none overtakes them.
+  private volatile CompletableFuture<Void> handedBack = CompletableFuture.completedFuture(null);
 
   public OutboxState(String channel, long maxDepth, Clock clock) {
     this.channel = channel;
@@ -33,6 +37,14 @@ public final class OutboxState implements HealthComponent {
   /** Whether the API publishes this channel's messages itself. */
   public boolean direct() {
     return direct;
+  }
+
+  /**
+   * Completes once the relay has published every message journaled before it handed the channel
+   * back to the API (at once when it owes none); also when the relay takes the channel over again.
+   */
+  public CompletableFuture<Void> handedBack() {
+    return handedBack;
   }
 
   /** Whether the outbox holds as many messages as it may: the API refuses new ones. */
@@ -59,14 +71,22 @@ public final class OutboxState implements HealthComponent {
     if (direct) {
       this.since = since;
       this.direct = false;
+      // Publishes waiting for a hand-back see the relay has the channel again.
+      handedBack.complete(null);
     }
   }
 
   void caughtUp() {
+    handedBack = new CompletableFuture<>();
     direct = true;
     since = null;
     depth = 0;
     oldest = null;
+  }
+
+  /** The relay published everything it owed after handing the channel back. */
+  void cleared() {
+    handedBack.complete(null);
   }
 
   void waiting(long depth, Instant oldest) {

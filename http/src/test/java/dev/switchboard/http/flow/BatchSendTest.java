@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.channels.sandbox.SandboxLedger;
 import dev.switchboard.engine.testing.SharedBroker;
+import dev.switchboard.engine.testing.TcpProxy;
 import dev.switchboard.http.testing.TestNode;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,9 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * {@code POST /v1/messages/batch} on real parts: one result per item in order, every accepted item
  * readable at once and delivered like a single send, invalid items refused one by one, a bad
- * envelope refused whole, and an unreachable broker answered per item.
+ * envelope refused whole; a broker the node has never reached does not refuse any valid item: each
+ * is accepted into the outbox (readable, {@code accepted}) and delivered, once, when the broker
+ * becomes reachable.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BatchSendTest {
@@ -204,29 +205,53 @@ class BatchSendTest {
   }
 
   @Test
-  void anUnreachableBrokerIsEachValidItemsErrorNotTheRequests() throws IOException {
-    try (TestNode orphan =
-        TestNode.startNotReady("amqp://guest:guest@127.0.0.1:" + freePort(), Map.of())) {
-      List<JsonNode> results =
-          results(
-              orphan.post(
-                  BATCH,
-                  batch(
-                      List.of(
-                          sandbox("+447700900123", "no broker"),
-                          "{\"channel\":\"sandbox\",\"to\":\"+447700900123\"}"))));
+  void anUnreachableBrokerStillAcceptsEachValidItemAndDeliversItOnceReachable() {
+    String orphanVhost = SharedBroker.vhostOf(SharedBroker.freshVhostUri("batch-orphan"));
+    // The path to the broker is dead from the start: the node has never been connected.
+    try (TcpProxy proxy = TcpProxy.start("127.0.0.1", 5672)) {
+      proxy.blackhole();
+      try (TestNode orphan =
+          TestNode.startNotReady(
+              "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/" + orphanVhost,
+              Map.of(
+                  "switchboard.broker.connect-timeout", "2s",
+                  "switchboard.broker.restart-backoff.min", "200ms",
+                  "switchboard.broker.restart-backoff.max", "1s",
+                  "switchboard.engine.outbox.retry-interval", "200ms"))) {
+        await("ready without the broker")
+            .atMost(SETTLE)
+            .until(() -> orphan.management("/health/ready").status() == 200);
+        assertThat(orphan.component("broker.sandbox").path("status").asText()).isEqualTo("DOWN");
 
-      JsonNode refused = results.get(0).path("error");
-      assertThat(refused.path("code").asText()).isEqualTo("broker_unavailable");
-      assertThat(refused.path("retryAfterSeconds").asInt()).isPositive();
-      assertThat(results.get(0).has("id")).isFalse();
-      assertThat(results.get(1).path("error").path("code").asText()).isEqualTo("invalid_request");
-    }
-  }
+        TestNode.Response response =
+            orphan.post(
+                BATCH,
+                batch(
+                    List.of(
+                        sandbox("+447700900123", "no broker"),
+                        "{\"channel\":\"sandbox\",\"to\":\"+447700900123\"}")));
+        List<JsonNode> results = results(response);
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+        // Durable in the journal is enough for "accepted": the outbox publishes it later.
+        JsonNode accepted = results.get(0);
+        assertThat(accepted.path("status").asText()).as(accepted.toString()).isEqualTo("accepted");
+        assertThat(accepted.has("error")).isFalse();
+        String id = accepted.path("id").asText();
+        assertThat(id).startsWith("msg_");
+        assertThat(results.get(1).path("error").path("code").asText()).isEqualTo("invalid_request");
+        assertThat(orphan.statusOf(id)).as("readable while waiting").isEqualTo("accepted");
+        await("the outbox holds it")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> orphan.component("outbox.sandbox").path("depth").asLong() >= 1);
+
+        proxy.pass();
+        await("delivered once the broker is reachable")
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> "delivered".equals(orphan.statusOf(id)));
+        assertThat(SandboxLedger.attempts(id)).isEqualTo(1);
+      }
+    } finally {
+      SharedBroker.deleteVhost(orphanVhost);
     }
   }
 }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.engine.testing.RabbitNode;
 import dev.switchboard.engine.testing.TcpProxy;
+import dev.switchboard.http.testing.HealthWatch;
 import dev.switchboard.http.testing.Resources;
 import dev.switchboard.http.testing.Sent;
 import dev.switchboard.http.testing.TestNode;
@@ -18,17 +19,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -43,10 +41,12 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Scenario 3 of RELIABILITY.md: the path to the broker goes silent (a {@link TcpProxy} that stops
  * forwarding without closing anything), then heals; and connections reset under traffic. The node
- * must notice the dead path by heartbeat within about two heartbeat intervals, answer every send
- * within its request timeout ({@code 503 broker_unavailable}, never a hang), stay live, report the
- * broker down, and come back by itself once the path heals; every message that got a {@code 202} is
- * delivered, once.
+ * must notice the dead path by heartbeat within about two heartbeat intervals (the {@code
+ * broker.sandbox} component DOWN, naming the heartbeat), accept every send with {@code 202} into
+ * its outbox within the publish timeout (3 s here; never a hang, never a refusal), and at once once
+ * the path is known dead; stay live and ready ({@code 200}, {@code DEGRADED}) throughout, and come
+ * back by itself once the path heals. Every message that got a {@code 202}, those accepted while
+ * the path was dead included, is delivered, once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -58,8 +58,8 @@ class BlackholeTest {
   private static final Duration DETECTION_BOUND = HEARTBEAT.multipliedBy(3).plusSeconds(2);
   // Each send is answered within this, whatever the broker does (publish-timeout is 3 s).
   private static final Duration ANSWER_BOUND = Duration.ofSeconds(5);
-  // A send refused because the connection is known dead does not wait for any timeout.
-  private static final Duration REFUSED_AT_ONCE = Duration.ofSeconds(1);
+  // Once the connection is known dead a send waits for the journal only, not for a confirm.
+  private static final Duration AT_ONCE = Duration.ofSeconds(2);
   private static final Duration READY_BOUND = Duration.ofSeconds(30);
   private static final Duration TERMINAL_BOUND = Duration.ofSeconds(60);
   private static final Duration RACE_BOUND = Duration.ofSeconds(30);
@@ -106,7 +106,7 @@ class BlackholeTest {
 
   @Test
   @Order(1)
-  void aSilentPathIsDetectedByHeartbeatAndHealsWhenThePathDoes() {
+  void aSilentPathIsDetectedByHeartbeatAndHealsWhenThePathDoes() throws InterruptedException {
     try {
       blackholeThenHeal();
     } finally {
@@ -114,58 +114,66 @@ class BlackholeTest {
     }
   }
 
-  private void blackholeThenHeal() {
+  private void blackholeThenHeal() throws InterruptedException {
     awaitReady();
     List<Sent> accepted = new ArrayList<>(sendAll(10, "before-blackhole"));
     awaitDelivered(accepted, "before the blackhole");
     awaitBaselineConnections();
     long reconnectsBefore = component("broker.sandbox").path("reconnects").asLong();
 
-    List<Sent> refused = new ArrayList<>();
-    try (ReadinessWatch watch = ReadinessWatch.start(node)) {
+    List<Sent> during = new ArrayList<>();
+    try (HealthWatch watch = HealthWatch.start(node, "BlackholeTest")) {
       long blackholed = System.nanoTime();
       proxy.blackhole();
 
-      // (a) Every send during the blackhole is answered in time: first the ones caught by the
-      // confirm timeout, then, once the connection is declared dead, refused at once.
-      long deadline = blackholed + RACE_BOUND.toNanos();
-      while (watch.firstAfter(blackholed, 503).isEmpty() || !publisherDown()) {
-        if (System.nanoTime() - deadline > 0) {
-          fail(
-              "no readiness 503 with the publisher down within %s of the blackhole; sandbox: %s",
-              RACE_BOUND, component("broker.sandbox"));
-        }
-        refused.add(assertRefusedInTime(send(NORMAL, "during-blackhole", newKey())));
+      // (a) Every send during the blackhole is accepted in time: first the ones that wait for the
+      // publish timeout, then, once the channel is the outbox's, at once.
+      // A send every 100 ms (each one is delivered later, so the count is kept modest).
+      try {
+        await("the publisher seen down")
+            .atMost(RACE_BOUND)
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> {
+                  during.add(
+                      assertAcceptedIn(send(NORMAL, "during-blackhole", newKey()), ANSWER_BOUND));
+                  return watch
+                          .firstBrokerAfter(blackholed, "broker.sandbox", b -> !b.up())
+                          .isPresent()
+                      && publisherDown();
+                });
+      } catch (ConditionTimeoutException e) {
+        fail(
+            "the publisher not seen down within %s of the blackhole; sandbox: %s",
+            RACE_BOUND, component("broker.sandbox"));
       }
       long publisherDownMillis = millisSince(blackholed);
       for (int i = 0; i < 5; i++) {
-        Sent s = assertRefusedInTime(send(NORMAL, "blackhole-declared", newKey()));
-        assertThat(s.millis())
-            .as("a send refused on a connection known dead: %s", s)
-            .isLessThan(REFUSED_AT_ONCE.toMillis());
-        refused.add(s);
+        during.add(assertAcceptedIn(send(NORMAL, "blackhole-declared", newKey()), AT_ONCE));
       }
 
-      // (b) Readiness went 503 within about two heartbeats, naming the broker and why.
-      ReadinessWatch.Observation down = watch.firstAfter(blackholed, 503).orElseThrow();
+      // (b) The broker component went DOWN within about two heartbeats, naming why.
+      HealthWatch.Observation down = watch.firstBrokerDownAfter(blackholed).orElseThrow();
       long detectedMillis = TimeUnit.NANOSECONDS.toMillis(down.nanos() - blackholed);
+      String why = downErrors(down);
       log(
-          "blackhole: readiness 503 after %d ms (bound %d ms), publisher down after <= %d ms;"
-              + " first seen down: %s",
-          detectedMillis, DETECTION_BOUND.toMillis(), publisherDownMillis, down.lastError());
+          "blackhole: broker component DOWN after %d ms (bound %d ms), publisher down after <= %d"
+              + " ms; first seen down: %s",
+          detectedMillis, DETECTION_BOUND.toMillis(), publisherDownMillis, why);
       assertThat(Duration.ofMillis(detectedMillis))
-          .as("blackhole to readiness 503 (heartbeat %s)", HEARTBEAT)
+          .as("blackhole to broker component DOWN (heartbeat %s)", HEARTBEAT)
           .isLessThanOrEqualTo(DETECTION_BOUND);
-      assertThat(down.lastError())
-          .as("detected by the heartbeat")
-          .containsIgnoringCase("heartbeat");
+      assertThat(why).as("detected by the heartbeat").containsIgnoringCase("heartbeat");
       TestNode.Response ready = ready();
-      assertThat(ready.status()).as(ready.body()).isEqualTo(503);
+      assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+      assertThat(ready.json().path("status").asText()).isEqualTo("DEGRADED");
       JsonNode sandbox = ready.json().path("components").path("broker.sandbox");
       assertThat(sandbox.path("status").asText()).as(sandbox.toString()).isEqualTo("DOWN");
       assertThat(sandbox.path("lastError").asText()).as(sandbox.toString()).isNotBlank();
       assertThat(ready.json().path("components").path("journal").path("status").asText())
           .isEqualTo("UP");
+      JsonNode outbox = ready.json().path("components").path("outbox.sandbox");
+      assertThat(outbox.path("mode").asText()).as(outbox.toString()).isEqualTo("relay");
 
       // The node keeps trying through the dead path; each try ends at the connect timeout.
       await("a reconnect attempt through the blackhole failed")
@@ -180,44 +188,45 @@ class BlackholeTest {
           component("broker.sandbox").path("lastError").asText(),
           proxy.connectionCount(),
           proxy.discardedBytes());
-      Sent stillRefused = assertRefusedInTime(send(NORMAL, "still-blackholed", newKey()));
-      assertThat(stillRefused.millis()).isLessThan(REFUSED_AT_ONCE.toMillis());
-      refused.add(stillRefused);
+      during.add(assertAcceptedIn(send(NORMAL, "still-blackholed", newKey()), AT_ONCE));
+      for (Sent s : during.subList(during.size() - 6, during.size())) {
+        assertThat(node.statusOf(s.id())).as("waits in the outbox: %s", s).isEqualTo("accepted");
+      }
 
       // The path heals: the node reconnects through the proxy by itself.
       long healed = System.nanoTime();
       proxy.pass();
       awaitReady();
-      long readySeen = System.nanoTime();
+      long upSeen = System.nanoTime();
       long upMillis =
           TimeUnit.NANOSECONDS.toMillis(
-              watch.firstAfter(healed, 200).map(ReadinessWatch.Observation::nanos).orElse(readySeen)
+              watch.firstBrokersUpAfter(healed).map(HealthWatch.Observation::nanos).orElse(upSeen)
                   - healed);
       log(
-          "blackhole: readiness 200 %d ms after pass(); outage seen by readiness %d ms",
-          upMillis, TimeUnit.NANOSECONDS.toMillis(healed - down.nanos()) + upMillis);
+          "blackhole: brokers UP %d ms after pass(); outage seen by health %d ms; %d sends"
+              + " during it, slowest %d ms",
+          upMillis,
+          TimeUnit.NANOSECONDS.toMillis(healed - down.nanos()) + upMillis,
+          during.size(),
+          during.stream().mapToLong(Sent::millis).max().orElse(0));
       assertThat(Duration.ofMillis(upMillis)).isLessThanOrEqualTo(READY_BOUND);
 
-      // (c) The process stayed live throughout.
+      // (c) The process stayed live and ready throughout.
       assertThat(watch.liveFailures()).as("/health/live answers other than 200").isZero();
+      assertThat(watch.readinessByStatus())
+          .as("readiness answers through the blackhole")
+          .containsOnlyKeys(200);
     }
     assertThat(component("broker.sandbox").path("reconnects").asLong())
         .as("the publisher and the consumer reconnected")
         .isGreaterThanOrEqualTo(reconnectsBefore + 2);
     awaitBaselineConnections();
 
+    // Everything accepted while the path was dead is published from the journal and delivered.
+    awaitDelivered(during, "accepted during the blackhole");
+    accepted.addAll(during);
     accepted.addAll(sendAll(10, "after-blackhole"));
     awaitDelivered(accepted, "blackhole");
-    Map<String, Long> refusedBy =
-        refused.stream()
-            .collect(
-                Collectors.groupingBy(
-                    s -> s.millis() < REFUSED_AT_ONCE.toMillis() ? "at once" : "after a wait",
-                    Collectors.counting()));
-    log("blackhole: %d sends refused with 503 (%s)", refused.size(), refusedBy);
-    List<Sent> retried = retryRefused(refused, "blackhole");
-    awaitDelivered(retried, "blackhole, refused then retried");
-    accepted.addAll(retried);
     assertOnceAtTheProvider(accepted, "blackhole");
   }
 
@@ -249,7 +258,7 @@ class BlackholeTest {
         await("round " + round + ": every connection back and the node ready")
             .atMost(READY_BOUND)
             .pollInterval(Duration.ofMillis(50))
-            .until(() -> reconnects() >= before + BASELINE_CONNECTIONS && readyStatus() == 200);
+            .until(() -> reconnects() >= before + BASELINE_CONNECTIONS && brokersUp());
         log(
             "resetAll round %d at +%d ms: all reconnected and ready after %d ms",
             round, at(reset), millisSince(reset));
@@ -268,21 +277,12 @@ class BlackholeTest {
         sent.stream().collect(Collectors.groupingBy(Sent::status, Collectors.counting()));
     long slowest = sent.stream().mapToLong(Sent::millis).max().orElse(0);
     log("resetAll: %d sends, by status %s, slowest answer %d ms", sent.size(), byStatus, slowest);
-    assertThat(byStatus.keySet()).as("statuses while connections were reset").isSubsetOf(202, 503);
+    assertThat(byStatus.keySet()).as("statuses while connections were reset").containsOnly(202);
     assertThat(sent)
         .allSatisfy(
-            s -> {
-              assertThat(s.millis()).as(s.toString()).isLessThan(ANSWER_BOUND.toMillis());
-              if (s.status() == 503) {
-                assertBrokerUnavailable(s);
-              }
-            });
-    List<Sent> accepted = new ArrayList<>(sent.stream().filter(s -> s.status() == 202).toList());
-    List<Sent> refused = sent.stream().filter(s -> s.status() == 503).toList();
+            s -> assertThat(s.millis()).as(s.toString()).isLessThan(ANSWER_BOUND.toMillis()));
+    List<Sent> accepted = List.copyOf(sent);
     awaitDelivered(accepted, "resetAll");
-    List<Sent> retried = retryRefused(refused, "resetAll");
-    awaitDelivered(retried, "resetAll, refused then retried");
-    accepted.addAll(retried);
     assertOnceAtTheProvider(accepted, "resetAll");
     awaitBaselineConnections();
   }
@@ -301,28 +301,19 @@ class BlackholeTest {
     return traffic.sendAll(count, label, i -> NORMAL);
   }
 
-  /** A 503 {@code broker_unavailable} with a Retry-After, answered within the bound. */
-  private static Sent assertRefusedInTime(Sent s) {
-    assertThat(s.millis()).as("answered in time: %s", s).isLessThan(ANSWER_BOUND.toMillis());
-    assertThat(s.status()).as(s.body()).isEqualTo(503);
-    assertBrokerUnavailable(s);
+  /** A 202 with an id, answered within {@code bound}. */
+  private static Sent assertAcceptedIn(Sent s, Duration bound) {
+    assertThat(s.status()).as(s.toString()).isEqualTo(202);
+    assertThat(s.millis()).as("answered in time: %s", s).isLessThan(bound.toMillis());
     return s;
   }
 
-  private static void assertBrokerUnavailable(Sent s) {
-    JsonNode error = s.response().json().path("error");
-    assertThat(error.path("code").asText()).as(s.body()).isEqualTo("broker_unavailable");
-    String retryAfter = s.response().header("Retry-After");
-    assertThat(retryAfter).as("Retry-After of " + s.body()).isNotBlank();
-    assertThat(Integer.parseInt(retryAfter)).isGreaterThanOrEqualTo(1);
-  }
-
-  /**
-   * Retries each refused send with its {@code Idempotency-Key} as a client would; reports the ones
-   * that had reached the broker despite the 503 (a confirm lost with its connection).
-   */
-  private List<Sent> retryRefused(Collection<Sent> refused, String scenario) {
-    return traffic.retry(refused, scenario);
+  /** Each broker component not UP in {@code o}, with why. */
+  private static String downErrors(HealthWatch.Observation o) {
+    return o.brokers().entrySet().stream()
+        .filter(b -> !b.getValue().up())
+        .map(b -> b.getKey() + ": " + b.getValue().lastError())
+        .collect(Collectors.joining("; "));
   }
 
   /**
@@ -359,7 +350,7 @@ class BlackholeTest {
    * lie), the queues are empty again, and the engine never restarted.
    */
   private void assertOnceAtTheProvider(Collection<Sent> accepted, String scenario) {
-    traffic.awaitSettled(accepted, scenario, TERMINAL_BOUND).assertInvariants();
+    traffic.awaitSettled(accepted, scenario, TERMINAL_BOUND).assertNoneRefused().assertInvariants();
   }
 
   /** Four live connections through the proxy, and the broker sees exactly those. */
@@ -399,14 +390,13 @@ class BlackholeTest {
   }
 
   private void awaitReady() {
-    await("readiness 200")
-        .atMost(READY_BOUND)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> readyStatus() == 200);
+    node.awaitReady(READY_BOUND);
   }
 
-  private int readyStatus() {
-    return ready().status();
+  private boolean brokersUp() {
+    TestNode.Response ready = ready();
+    return ready.status() == 200
+        && HealthWatch.brokers(ready).values().stream().allMatch(HealthWatch.BrokerSeen::up);
   }
 
   private TestNode.Response ready() {
@@ -432,87 +422,5 @@ class BlackholeTest {
 
   private static void log(String format, Object... args) {
     System.out.println("BlackholeTest: " + String.format(format, args));
-  }
-
-  /**
-   * Reads readiness and liveness every 50 ms in the background while open, keeping each readiness
-   * answer (with the errors of the broker components down) to time the outage, and counting
-   * liveness answers other than 200.
-   */
-  private static final class ReadinessWatch implements AutoCloseable {
-    /** One readiness answer; {@code lastError} names each broker component down and why. */
-    record Observation(long nanos, int status, String lastError) {}
-
-    private final TestNode node;
-    private final ScheduledExecutorService poller =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "blackhole-test-readiness");
-              t.setDaemon(true);
-              return t;
-            });
-    private final Queue<Observation> observations = new ConcurrentLinkedQueue<>();
-    private final AtomicLong liveFailures = new AtomicLong();
-
-    private ReadinessWatch(TestNode node) {
-      this.node = node;
-    }
-
-    static ReadinessWatch start(TestNode node) {
-      ReadinessWatch watch = new ReadinessWatch(node);
-      watch.poller.scheduleWithFixedDelay(watch::poll, 0, 50, TimeUnit.MILLISECONDS);
-      return watch;
-    }
-
-    private void poll() {
-      try {
-        TestNode.Response ready = unauthenticatedGet(node, "/health/ready");
-        // Whichever broker component is down first (sandbox or sms): its name and why.
-        List<String> errors = new ArrayList<>();
-        ready
-            .json()
-            .path("components")
-            .fields()
-            .forEachRemaining(
-                c -> {
-                  if (c.getKey().startsWith("broker.")
-                      && "DOWN".equals(c.getValue().path("status").asText())) {
-                    errors.add(c.getKey() + ": " + c.getValue().path("lastError").asText());
-                  }
-                });
-        String lastError = errors.isEmpty() ? null : String.join("; ", errors);
-        observations.add(new Observation(System.nanoTime(), ready.status(), lastError));
-      } catch (RuntimeException e) {
-        observations.add(new Observation(System.nanoTime(), -1, e.toString()));
-      }
-      try {
-        if (unauthenticatedGet(node, "/health/live").status() != 200) {
-          liveFailures.incrementAndGet();
-        }
-      } catch (RuntimeException e) {
-        liveFailures.incrementAndGet();
-      }
-    }
-
-    /** The first readiness answer {@code status} seen at or after {@code fromNanos}. */
-    Optional<Observation> firstAfter(long fromNanos, int status) {
-      return observations.stream()
-          .filter(o -> o.nanos() - fromNanos >= 0 && o.status() == status)
-          .min((a, b) -> Long.compare(a.nanos(), b.nanos()));
-    }
-
-    long liveFailures() {
-      return liveFailures.get();
-    }
-
-    @Override
-    public void close() {
-      poller.shutdownNow();
-      try {
-        poller.awaitTermination(15, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 }

@@ -26,11 +26,15 @@ import org.junit.jupiter.api.Timeout;
 /**
  * RELIABILITY.md scenario 5: a memory alarm on a private RabbitMQ node. The broker blocks the
  * publishing connection (it sends {@code connection.blocked} when that connection next publishes);
- * the node reports {@code BLOCKED} in readiness and refuses sends at once with {@code 503
- * broker_unavailable} and a {@code Retry-After}; the consuming connection is not blocked, so the
- * backlog accepted before the alarm reaches the provider during it (its receipts wait, like every
- * publish); once the alarm clears the node is ready again, every message is delivered, and nothing
- * was lost or sent twice.
+ * the node reports the {@code broker.sandbox} component DOWN with state {@code BLOCKED} and why,
+ * yet stays ready ({@code 200}, {@code DEGRADED}) and accepts every send with {@code 202}: the
+ * first ones within the publish timeout (5 s: the publish that meets the alarm is not confirmed and
+ * the channel goes to the outbox's relay), every one after that at once, without waiting for a
+ * confirm. The consuming connection is not blocked, so the backlog accepted before the alarm
+ * reaches the provider during it (its receipts wait, like every publish); once the alarm clears the
+ * relay publishes what was accepted during it, the API publishes by itself again, and every
+ * message, those accepted during the alarm included, is delivered: none refused, lost or sent
+ * twice.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 200, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -47,8 +51,11 @@ class MemoryAlarmTest {
   private static final int DETECT_MAX_SENDS = 300;
   private static final Duration DRAIN_BOUND = Duration.ofSeconds(60);
   private static final Duration TERMINAL_BOUND = Duration.ofSeconds(90);
-  // The API's publish timeout is 5 s: a refusal, even one that waited for a confirm, comes sooner.
-  private static final long REFUSAL_MAX_MILLIS = 6_000;
+  // The API's publish timeout is 5 s: a 202, even one that waited for a confirm, comes sooner.
+  private static final long ANSWER_MAX_MILLIS = 6_000;
+  // Once the channel is the relay's, a send waits for the journal only.
+  private static final long AT_ONCE_MILLIS = 3_000;
+  private static final int WHILE_BLOCKED = 10;
 
   private RabbitNode privateNode;
   private TestNode node;
@@ -71,7 +78,6 @@ class MemoryAlarmTest {
                 "switchboard.engine.delivery.retry-backoff.min", "50ms",
                 "switchboard.engine.delivery.retry-backoff.max", "200ms"));
     traffic = new TrafficChecker(node, NAME, privateNode::queueCounts);
-    awaitReady();
   }
 
   @AfterAll
@@ -89,8 +95,9 @@ class MemoryAlarmTest {
   }
 
   @Test
-  void publishersAreRefusedConsumersKeepDrainingAndNothingIsLost() throws Exception {
-    awaitReady();
+  void sendsAreAcceptedDuringTheAlarmConsumersKeepDrainingAndNothingIsLost() throws Exception {
+    node.awaitReady(READY_BOUND);
+    List<Sent> duringAlarm = new ArrayList<>();
     try (HealthWatch watch = HealthWatch.start(node, NAME)) {
       activeWatch = watch;
       List<Sent> before = traffic.sendAll(BACKLOG, "before-alarm", TrafficChecker::manyRecipients);
@@ -99,16 +106,20 @@ class MemoryAlarmTest {
       privateNode.setMemoryWatermark(ALARM_WATERMARK);
       long alarmReturned = System.nanoTime();
       List<Sent> detecting = sendUntilBlocked();
+      duringAlarm.addAll(detecting);
       long blockedSeen = System.nanoTime();
-      long readinessDown = watch.firstAfter(alarmCalled, 503).orElse(blockedSeen);
+      long blocked =
+          watch
+              .firstBrokerAfter(alarmCalled, "broker.sandbox", b -> "BLOCKED".equals(b.state()))
+              .map(HealthWatch.Observation::nanos)
+              .orElse(blockedSeen);
       int backlogAtBlock = notTerminal(before);
       log(
-          "alarm: the command took %d ms; readiness 503 %d ms and BLOCKED seen %d ms after it was"
-              + " called, after %d sends during the alarm (by status %s, slowest %d ms); %d of %d"
-              + " accepted before the alarm not yet terminal",
+          "alarm: the command took %d ms; broker.sandbox BLOCKED %d ms after it was called, after"
+              + " %d sends during the alarm (by status %s, slowest %d ms); %d of %d accepted"
+              + " before the alarm not yet terminal",
           millis(alarmReturned - alarmCalled),
-          millis(readinessDown - alarmCalled),
-          millis(blockedSeen - alarmCalled),
+          millis(blocked - alarmCalled),
           detecting.size(),
           byStatus(detecting),
           detecting.stream().mapToLong(Sent::millis).max().orElse(0),
@@ -116,17 +127,19 @@ class MemoryAlarmTest {
           BACKLOG);
       assertReportedBlocked();
 
-      // Once blocked, a send is refused at once, without waiting for a confirm.
-      List<Sent> refusedOnceBlocked = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
+      // Once blocked, a send is accepted into the outbox at once, without waiting for a confirm.
+      for (int i = 0; i < WHILE_BLOCKED; i++) {
         Sent s = traffic.sendWithKey(TrafficChecker.manyRecipients(i), "while-blocked");
-        assertRefused(s);
-        refusedOnceBlocked.add(s);
+        assertAccepted(s, AT_ONCE_MILLIS);
+        duringAlarm.add(s);
       }
       log(
-          "while blocked: %d sends refused, slowest %d ms",
-          refusedOnceBlocked.size(),
-          refusedOnceBlocked.stream().mapToLong(Sent::millis).max().orElse(0));
+          "while blocked: %d sends accepted, slowest %d ms",
+          WHILE_BLOCKED,
+          duringAlarm.stream().skip(detecting.size()).mapToLong(Sent::millis).max().orElse(0));
+      await("the outbox holds what was accepted while blocked")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> node.component("outbox.sandbox").path("depth").asLong() >= WHILE_BLOCKED);
 
       // The consumer's connection is not blocked: the backlog reaches the provider while the alarm
       // is on. Its receipts, published like everything a provider reports, wait for the alarm to
@@ -140,30 +153,43 @@ class MemoryAlarmTest {
           .as("messages accepted before the alarm still queued when it blocked the publisher")
           .isPositive();
       assertReportedBlocked();
+      for (Sent s : duringAlarm.subList(detecting.size(), duringAlarm.size())) {
+        assertThat(node.statusOf(s.id())).as("waits in the outbox: %s", s).isEqualTo("accepted");
+      }
 
       long clearCalled = System.nanoTime();
       privateNode.setMemoryWatermark(NORMAL_WATERMARK);
       long clearReturned = System.nanoTime();
-      awaitReady();
-      long readySeen = System.nanoTime();
-      long readinessUp = watch.firstAfter(clearCalled, 200).orElse(readySeen);
+      node.awaitReady(READY_BOUND);
+      long upSeen = System.nanoTime();
+      long up =
+          watch.firstBrokersUpAfter(clearCalled).map(HealthWatch.Observation::nanos).orElse(upSeen);
       log(
-          "clear: the command took %d ms; readiness 200 %d ms after it was called; blocked"
-              + " (readiness 503) for %d ms in all",
-          millis(clearReturned - clearCalled),
-          millis(readinessUp - clearCalled),
-          millis(readinessUp - readinessDown));
+          "clear: the command took %d ms; brokers UP %d ms after it was called; blocked for %d ms"
+              + " in all",
+          millis(clearReturned - clearCalled), millis(up - clearCalled), millis(up - blocked));
       JsonNode sandbox = brokerComponent();
       assertThat(sandbox.path("state").asText()).as(sandbox.toString()).isEqualTo("UP");
       assertThat(sandbox.path("publisher").path("state").asText()).isEqualTo("UP");
 
+      traffic
+          .awaitTerminal(duringAlarm, "accepted during the alarm", TERMINAL_BOUND)
+          .assertNoneLost()
+          .assertNoneUnexpected();
+      await("the API publishes by itself again")
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> "direct".equals(node.component("outbox.sandbox").path("mode").asText()));
       traffic.sendAll(20, "after-alarm", TrafficChecker::manyRecipients);
-      List<Sent> refused = traffic.sent().stream().filter(Sent::refused).toList();
-      traffic.retry(refused, "memory alarm");
       assertThat(watch.liveFailures()).as("/health/live answers other than 200").isZero();
+      assertThat(watch.readinessByStatus())
+          .as("readiness answers through the alarm")
+          .containsOnlyKeys(200);
     }
 
-    traffic.awaitSettled(traffic.sent(), "memory alarm", TERMINAL_BOUND).assertInvariants();
+    traffic
+        .awaitSettled(traffic.sent(), "memory alarm", TERMINAL_BOUND)
+        .assertNoneRefused()
+        .assertInvariants();
     // Blocking is the connection's business: the engine itself never restarted.
     assertThat(traffic.restarts()).as("signs that the engine restarted").isEmpty();
     assertThat(readyStatus()).isEqualTo(200);
@@ -172,9 +198,9 @@ class MemoryAlarmTest {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * With the alarm on, sends until one is refused and readiness shows the publisher blocked: the
-   * broker notifies a connection only once it publishes, so the first sends may still be taken (or
-   * time out waiting for a confirm). Bounded in time and count.
+   * With the alarm on, sends until health shows the publisher blocked: the broker notifies a
+   * connection only once it publishes, so the first sends may still be taken (or wait for a confirm
+   * up to the publish timeout). Every one is accepted. Bounded in time and count.
    */
   private List<Sent> sendUntilBlocked() {
     List<Sent> sent = new ArrayList<>();
@@ -182,16 +208,13 @@ class MemoryAlarmTest {
     while (sent.size() < DETECT_MAX_SENDS && System.nanoTime() - deadline < 0) {
       Sent s = traffic.sendWithKey(TrafficChecker.manyRecipients(sent.size()), "during-alarm");
       sent.add(s);
-      assertThat(s.status()).as("a send during the alarm: %s", s).isIn(202, 503);
-      if (s.refused()) {
-        assertRefused(s);
-        if (publisherBlocked()) {
-          return sent;
-        }
+      assertAccepted(s, ANSWER_MAX_MILLIS);
+      if (publisherBlocked()) {
+        return sent;
       }
     }
     throw new AssertionError(
-        "readiness did not report the publisher BLOCKED within "
+        "health did not report the publisher BLOCKED within "
             + DETECT_BOUND
             + " / "
             + DETECT_MAX_SENDS
@@ -201,31 +224,27 @@ class MemoryAlarmTest {
             + ready().body());
   }
 
-  /** 503 {@code broker_unavailable} with a Retry-After, within the publish timeout. */
-  private static void assertRefused(Sent s) {
-    assertThat(s.status()).as(s.toString()).isEqualTo(503);
-    JsonNode error = s.response().json().path("error");
-    assertThat(error.path("code").asText()).as(s.body()).isEqualTo("broker_unavailable");
-    assertThat(error.path("message").asText()).isNotBlank();
-    String retryAfter = s.response().header("Retry-After");
-    assertThat(retryAfter).as("Retry-After of " + s.body()).isNotNull();
-    assertThat(Integer.parseInt(retryAfter)).isGreaterThanOrEqualTo(1);
-    assertThat(s.millis()).as("time to refuse %s", s).isLessThan(REFUSAL_MAX_MILLIS);
+  /** 202 with an id, within {@code boundMillis}. */
+  private static void assertAccepted(Sent s, long boundMillis) {
+    assertThat(s.status()).as(s.toString()).isEqualTo(202);
+    assertThat(s.id()).as(s.body()).startsWith("msg_");
+    assertThat(s.millis()).as("time to accept %s", s).isLessThan(boundMillis);
   }
 
   private boolean publisherBlocked() {
-    TestNode.Response ready = ready();
-    JsonNode sandbox = ready.json().path("components").path("broker.sandbox");
-    return ready.status() == 503
-        && ("BLOCKED".equals(sandbox.path("state").asText())
-            || "BLOCKED".equals(sandbox.path("publisher").path("state").asText()));
+    JsonNode sandbox = ready().json().path("components").path("broker.sandbox");
+    return "BLOCKED".equals(sandbox.path("state").asText())
+        || "BLOCKED".equals(sandbox.path("publisher").path("state").asText());
   }
 
-  /** Readiness 503, the sandbox channel's broker BLOCKED, and why; liveness and journal fine. */
+  /**
+   * Readiness 200 and DEGRADED, the sandbox channel's broker BLOCKED and why, its outbox relaying;
+   * liveness and journal fine.
+   */
   private void assertReportedBlocked() {
     TestNode.Response ready = ready();
-    assertThat(ready.status()).as(ready.body()).isEqualTo(503);
-    assertThat(ready.json().path("status").asText()).isIn("DEGRADED", "DOWN");
+    assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+    assertThat(ready.json().path("status").asText()).isEqualTo("DEGRADED");
     JsonNode sandbox = ready.json().path("components").path("broker.sandbox");
     assertThat(sandbox.path("status").asText()).as(sandbox.toString()).isEqualTo("DOWN");
     assertThat(sandbox.path("publisher").path("state").asText())
@@ -235,6 +254,8 @@ class MemoryAlarmTest {
     assertThat(sandbox.path("lastError").asText())
         .as(sandbox.toString())
         .containsIgnoringCase("blocked");
+    JsonNode outbox = ready.json().path("components").path("outbox.sandbox");
+    assertThat(outbox.path("mode").asText()).as(outbox.toString()).isEqualTo("relay");
     assertThat(ready.json().path("components").path("journal").path("status").asText())
         .isEqualTo("UP");
     assertThat(HealthWatch.probe(node, "/health/live").status()).isEqualTo(200);
@@ -243,13 +264,6 @@ class MemoryAlarmTest {
   private int notTerminal(List<Sent> sends) {
     Set<String> terminal = Set.of("delivered", "failed");
     return (int) sends.stream().filter(s -> !terminal.contains(node.statusOf(s.id()))).count();
-  }
-
-  private void awaitReady() {
-    await("readiness 200")
-        .atMost(READY_BOUND)
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> readyStatus() == 200);
   }
 
   private JsonNode brokerComponent() {
@@ -264,7 +278,7 @@ class MemoryAlarmTest {
     TestNode.Response ready = HealthWatch.probe(node, "/health/ready");
     HealthWatch watch = activeWatch;
     if (watch != null) {
-      watch.observe(System.nanoTime(), ready.status());
+      watch.observe(System.nanoTime(), ready);
     }
     return ready;
   }

@@ -24,9 +24,11 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two brokers stand for two sites. The primary goes down with work still queued on it: the channel
- * fails over to the secondary by itself and keeps accepting; when the primary returns, what was
- * left on it is drained, and the channel fails back to it. The checker ends it: nothing lost or
- * sent twice, both sites' queues empty, the engine never restarted.
+ * fails over to the secondary by itself (its {@code broker.sandbox} component UP on the secondary:
+ * readiness alone would not show it, a node without its broker being ready) and keeps accepting;
+ * when the primary returns, what was left on it is drained, and the channel fails back to it. The
+ * checker ends it: nothing refused, lost or sent twice, both sites' queues empty, the engine never
+ * restarted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SiteFailoverTest {
@@ -69,7 +71,7 @@ class SiteFailoverTest {
 
   @Test
   void failsOverWhenThePrimaryGoesAndBackWhenItReturnsWithItsLeftoversDrained() {
-    await().atMost(Duration.ofSeconds(30)).until(() -> readiness().status() == 200);
+    node.awaitReady(Duration.ofSeconds(30));
     assertThat(broker().path("site").asText()).isEqualTo("primary");
 
     List<String> onPrimary = sendMany(20, "left on the primary");
@@ -80,7 +82,8 @@ class SiteFailoverTest {
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                "secondary".equals(broker().path("site").asText()) && readiness().status() == 200);
+                "secondary".equals(broker().path("site").asText())
+                    && "UP".equals(broker().path("status").asText()));
     Duration failover = Duration.ofNanos(System.nanoTime() - downAt);
     assertThat(broker().path("failovers").asLong()).isGreaterThanOrEqualTo(1);
     List<String> onSecondary = sendMany(10, "sent to the secondary");
@@ -102,7 +105,9 @@ class SiteFailoverTest {
     await("fail-back to the primary")
         .atMost(Duration.ofSeconds(30))
         .until(
-            () -> "primary".equals(broker().path("site").asText()) && readiness().status() == 200);
+            () ->
+                "primary".equals(broker().path("site").asText())
+                    && "UP".equals(broker().path("status").asText()));
     Duration failback = Duration.ofNanos(System.nanoTime() - backAt);
     List<String> afterFailBack = sendMany(5, "back on the primary");
     await()
@@ -116,6 +121,7 @@ class SiteFailoverTest {
     assertThat(traffic.sent()).hasSize(all.size());
     traffic
         .awaitSettled(traffic.sent(), "site fail-over and fail-back", Duration.ofSeconds(30))
+        .assertNoneRefused()
         .assertInvariants();
     Map<String, Integer> duplicates =
         all.stream()

@@ -168,6 +168,11 @@ public final class TestNode implements AutoCloseable {
     return send(HttpRequest.newBuilder(managementUri(path)).timeout(REQUEST_TIMEOUT).GET().build());
   }
 
+  /** One component of the management port's {@code /health/ready} ({@code broker.sandbox}, ...). */
+  public JsonNode component(String name) {
+    return management("/health/ready").json().path("components").path(name);
+  }
+
   /** POSTs JSON with this node's key and any extra headers (name, value, name, value...). */
   public Response post(String path, String json, String... headers) {
     HttpRequest.Builder request =

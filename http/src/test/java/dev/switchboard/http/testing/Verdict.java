@@ -73,6 +73,17 @@ public record Verdict(
     return this;
   }
 
+  /**
+   * Every send was accepted: none refused with {@code 503} (a broker fault is the outbox's
+   * business, not the client's).
+   */
+  public Verdict assertNoneRefused() {
+    if (refused != 0) {
+      fail("%s: %d of %d sends refused with 503", scenario, refused, sends);
+    }
+    return this;
+  }
+
   /** No message reached the provider more often than its recipient needs. */
   public Verdict assertNoDuplicates() {
     return assertDuplicatesAtMost(0);
