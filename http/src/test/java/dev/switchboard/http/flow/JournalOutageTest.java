@@ -71,8 +71,11 @@ class JournalOutageTest {
       assertThat(refused.header("Retry-After")).isNotBlank();
       assertThat(millis).as("refused without waiting for the journal").isLessThan(1_000);
 
-      String queued = publishJob();
       String queue = new Topology("sandbox", 20).queue();
+      await("the consumers stop taking jobs (the gate is checked every 250 ms)")
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> inspect(queue).getConsumerCount() == 0);
+      String queued = publishJob();
       await("the job stays in the broker and nothing consumes it while the journal is down")
           .during(Duration.ofSeconds(3))
           .atMost(Duration.ofSeconds(6))
