@@ -14,12 +14,15 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The accepted messages in the journal ({@code event_journal}, pekko-persistence-jdbc's table),
  * read back by their {@code ordering}: the order the journal wrote them, which is acceptance order.
  */
 public final class JournalTail {
+  private static final Logger LOG = LoggerFactory.getLogger(JournalTail.class);
 
   /** Turns one stored event back into the message it accepted. */
   @FunctionalInterface
@@ -88,8 +91,17 @@ public final class JournalTail {
             try (ResultSet rows = st.executeQuery()) {
               while (rows.next()) {
                 end = rows.getLong(1);
-                OutboundMessage message =
-                    decoder.decode(rows.getBytes(4), rows.getInt(3), acceptedManifest);
+                OutboundMessage message;
+                try {
+                  message = decoder.decode(rows.getBytes(4), rows.getInt(3), acceptedManifest);
+                } catch (RuntimeException e) {
+                  // One row that cannot be read must not stop the relay for every row after it.
+                  LOG.error(
+                      "outbox: journal row unreadable, skipped: ordering={} cause={}",
+                      end,
+                      e.toString());
+                  continue;
+                }
                 entries.add(new Entry(end, Instant.ofEpochMilli(rows.getLong(2)), message));
               }
             }
