@@ -5,7 +5,9 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.switchboard.engine.message.ChannelKind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,15 +25,12 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
   public record ProviderInstance(String name, String type, Config config) {}
 
   /**
-   * Reads every channel under {@code switchboard.engine.channels}, in name order; a non-empty
-   * {@code smppUri} (from {@code SWITCHBOARD_SMPP_URI}) puts an SMPP instance first on {@code sms},
-   * enabling that channel if it was not.
+   * Reads every channel under {@code switchboard.engine.channels}, in name order, with the provider
+   * instances the environment enables ({@code switchboard.engine.environment-providers}) first in
+   * their channel, enabling that channel if it was not.
    */
-  public static List<ChannelSettings> all(Config channels, String smppUri) {
-    Config all = channels;
-    if (!smppUri.isBlank()) {
-      all = withSmpp(channels, smppUri);
-    }
+  public static List<ChannelSettings> all(Config channels, Config environmentProviders) {
+    Config all = withEnvironment(channels, EnvironmentProvider.enabled(environmentProviders));
     List<ChannelSettings> result = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (String name : all.root().keySet().stream().sorted().toList()) {
@@ -89,21 +88,31 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
     return channel.equals(type) ? type : channel + "." + type;
   }
 
-  private static Config withSmpp(Config channels, String uri) {
-    Map<String, Object> smpp = Map.of("type", "smpp", "name", "smpp", "uri", uri);
-    List<Object> providers = new ArrayList<>();
-    providers.add(smpp);
-    if (channels.hasPath("sms")) {
-      Config sms = channels.getConfig("sms");
-      for (ProviderInstance i : instances("sms", sms)) {
-        Map<String, Object> existing = new java.util.HashMap<>(i.config().root().unwrapped());
-        existing.put("type", i.type());
-        existing.put("name", i.name());
-        providers.add(existing);
-      }
+  // Each channel's enabled environment instances go first, in their order; its configured ones
+  // follow.
+  private static Config withEnvironment(Config channels, List<EnvironmentProvider> enabled) {
+    Map<String, List<Object>> byChannel = new LinkedHashMap<>();
+    for (EnvironmentProvider provider : enabled) {
+      byChannel
+          .computeIfAbsent(provider.channel(), c -> new ArrayList<>())
+          .add(provider.settings());
     }
-    Config sms =
-        ConfigFactory.empty().withValue("providers", ConfigValueFactory.fromIterable(providers));
-    return channels.withoutPath("sms").withValue("sms", sms.root());
+    Config result = channels;
+    for (Map.Entry<String, List<Object>> entry : byChannel.entrySet()) {
+      String channel = entry.getKey();
+      List<Object> providers = new ArrayList<>(entry.getValue());
+      if (channels.hasPath(channel)) {
+        for (ProviderInstance i : instances(channel, channels.getConfig(channel))) {
+          Map<String, Object> existing = new HashMap<>(i.config().root().unwrapped());
+          existing.put("type", i.type());
+          existing.put("name", i.name());
+          providers.add(existing);
+        }
+      }
+      Config block =
+          ConfigFactory.empty().withValue("providers", ConfigValueFactory.fromIterable(providers));
+      result = result.withoutPath(channel).withValue(channel, block.root());
+    }
+    return result;
   }
 }

@@ -28,6 +28,7 @@ import dev.switchboard.engine.outbox.OutboxState;
 import dev.switchboard.engine.persistence.JournalProbe;
 import dev.switchboard.engine.persistence.SqlStore;
 import dev.switchboard.engine.provider.ChannelRoute;
+import dev.switchboard.engine.provider.ProviderEndpoints;
 import dev.switchboard.engine.provider.ProviderRegistry;
 import dev.switchboard.engine.receipt.ReceiptIndex;
 import dev.switchboard.engine.receipt.ReceiptWork;
@@ -74,13 +75,19 @@ public final class Engine {
   private final MessageGateway gateway;
   private final HealthRegistry health;
   private final Webhooks webhooks;
+  private final ProviderEndpoints endpoints;
 
   private Engine(
-      EngineSettings settings, MessageGateway gateway, HealthRegistry health, Webhooks webhooks) {
+      EngineSettings settings,
+      MessageGateway gateway,
+      HealthRegistry health,
+      Webhooks webhooks,
+      ProviderEndpoints endpoints) {
     this.settings = settings;
     this.gateway = gateway;
     this.health = health;
     this.webhooks = webhooks;
+    this.endpoints = endpoints;
   }
 
   /** An engine whose accounts take no webhooks (events for them are dead-lettered). */
@@ -269,7 +276,7 @@ public final class Engine {
             settings.delivery(),
             routes,
             journal::up);
-    return new Engine(settings, gateway, health, webhooks);
+    return new Engine(settings, gateway, health, webhooks, providers.get().endpoints());
   }
 
   // A job goes to its message's entity; the consumer acks it when the entity is done with it, and
@@ -316,6 +323,11 @@ public final class Engine {
   /** Customer webhooks: the {@link dev.switchboard.engine.webhook.CustomerEvents} to call. */
   public Webhooks webhooks() {
     return webhooks;
+  }
+
+  /** What providers' peers call over HTTP (status callbacks, inbound messages, handshakes). */
+  public ProviderEndpoints endpoints() {
+    return endpoints;
   }
 
   public List<ChannelSettings> channels() {

@@ -25,7 +25,7 @@ public record EngineSettings(
     return new EngineSettings(
         ChannelSettings.all(
             root.getConfig("switchboard.engine.channels"),
-            root.getString("switchboard.engine.smpp-uri")),
+            root.getConfig("switchboard.engine.environment-providers")),
         BrokerSettings.create(root),
         DeliverySettings.create(root),
         OutboxSettings.create(root),

@@ -12,6 +12,13 @@ import org.junit.jupiter.api.Test;
 class ChannelSettingsTest {
   private static final String SMPP_URI = "smpp://sys:secret@127.0.0.1:2775?source=Switchboard";
 
+  private static final Config NO_ENVIRONMENT = ConfigFactory.empty();
+
+  private static Config smpp(String uri) {
+    return ConfigFactory.parseString(
+        "smpp { channel = sms, type = smpp, order = 10, requires = [uri], uri = \"" + uri + "\" }");
+  }
+
   private static Config channels(String text) {
     return ConfigFactory.parseString(text);
   }
@@ -28,7 +35,8 @@ class ChannelSettingsTest {
   void theShorthandIsOneInstanceNamedAfterItsTypeOrChannelDotType() {
     List<ChannelSettings> all =
         ChannelSettings.all(
-            channels("sandbox { provider = sandbox }\nsms { provider = sandbox, tps = 3 }"), "");
+            channels("sandbox { provider = sandbox }\nsms { provider = sandbox, tps = 3 }"),
+            NO_ENVIRONMENT);
 
     assertThat(all).extracting(ChannelSettings::name).containsExactly("sandbox", "sms");
     assertThat(all.get(0).kind()).isEqualTo(ChannelKind.SANDBOX);
@@ -49,7 +57,7 @@ class ChannelSettingsTest {
                     + "  { type = http, name = primary, window = 4 },\n"
                     + "  { type = sandbox }\n"
                     + "] }"),
-            "");
+            NO_ENVIRONMENT);
 
     ChannelSettings sms = all.get(0);
     assertThat(names(sms)).containsExactly("primary", "sms.sandbox");
@@ -64,7 +72,8 @@ class ChannelSettingsTest {
         .isThrownBy(
             () ->
                 ChannelSettings.all(
-                    channels("sms { providers = [{ type = sandbox }, { type = sandbox }] }"), ""))
+                    channels("sms { providers = [{ type = sandbox }, { type = sandbox }] }"),
+                    NO_ENVIRONMENT))
         .withMessageContaining("two provider instances are named 'sms.sandbox'");
     assertThatIllegalArgumentException()
         .isThrownBy(
@@ -73,14 +82,15 @@ class ChannelSettingsTest {
                     channels(
                         "sms { providers = [{ type = http, name = shared }] }\n"
                             + "messenger { providers = [{ type = http, name = shared }] }"),
-                    ""))
+                    NO_ENVIRONMENT))
         .withMessageContaining("'shared'");
   }
 
   @Test
   void anUnknownChannelIsRefusedByName() {
     assertThatIllegalArgumentException()
-        .isThrownBy(() -> ChannelSettings.all(channels("fax { provider = sandbox }"), ""))
+        .isThrownBy(
+            () -> ChannelSettings.all(channels("fax { provider = sandbox }"), NO_ENVIRONMENT))
         .withMessageContaining("switchboard.engine.channels.fax")
         .withMessageContaining("sms, messenger, twitter, sandbox");
   }
@@ -88,7 +98,7 @@ class ChannelSettingsTest {
   @Test
   void anSmppUriEnablesSmsWithAnSmppInstance() {
     List<ChannelSettings> all =
-        ChannelSettings.all(channels("sandbox { provider = sandbox }"), SMPP_URI);
+        ChannelSettings.all(channels("sandbox { provider = sandbox }"), smpp(SMPP_URI));
 
     assertThat(all).extracting(ChannelSettings::name).containsExactly("sandbox", "sms");
     ChannelSettings sms = all.get(1);
@@ -102,7 +112,7 @@ class ChannelSettingsTest {
   @Test
   void anSmppUriGoesFirstAndKeepsTheConfiguredSmsProviderSecond() {
     List<ChannelSettings> shorthand =
-        ChannelSettings.all(channels("sms { provider = http, token = t1 }"), SMPP_URI);
+        ChannelSettings.all(channels("sms { provider = http, token = t1 }"), smpp(SMPP_URI));
 
     ChannelSettings sms = shorthand.get(0);
     assertThat(names(sms)).containsExactly("smpp", "sms.http");
@@ -111,15 +121,41 @@ class ChannelSettingsTest {
 
     List<ChannelSettings> list =
         ChannelSettings.all(
-            channels("sms { providers = [{ type = http, name = backup, tps = 7 }] }"), SMPP_URI);
+            channels("sms { providers = [{ type = http, name = backup, tps = 7 }] }"),
+            smpp(SMPP_URI));
     assertThat(names(list.get(0))).containsExactly("smpp", "backup");
     assertThat(list.get(0).providers().get(1).config().getInt("tps")).isEqualTo(7);
   }
 
   @Test
   void aBlankSmppUriChangesNothing() {
-    List<ChannelSettings> all = ChannelSettings.all(channels("sms { provider = http }"), "  ");
+    List<ChannelSettings> all =
+        ChannelSettings.all(channels("sms { provider = http }"), smpp("  "));
 
     assertThat(names(all.get(0))).containsExactly("sms.http");
+  }
+
+  @Test
+  void environmentInstancesGoFirstInTheirOrderAndOnlyWhenEveryRequiredKeyIsGiven() {
+    Config environment =
+        smpp(SMPP_URI)
+            .withFallback(
+                ConfigFactory.parseString(
+                    "twilio { channel = sms, type = twilio, order = 20,"
+                        + " requires = [account-sid, auth-token], account-sid = AC1,"
+                        + " auth-token = tok, base-url = \"http://127.0.0.1:1\" }\n"
+                        + "messenger { channel = messenger, type = messenger, order = 10,"
+                        + " requires = [page-token], page-token = \"\" }"));
+
+    List<ChannelSettings> all =
+        ChannelSettings.all(channels("sms { provider = sandbox }"), environment);
+
+    assertThat(all).extracting(ChannelSettings::name).containsExactly("sms");
+    ChannelSettings sms = all.get(0);
+    assertThat(names(sms)).containsExactly("smpp", "twilio", "sms.sandbox");
+    Config twilio = sms.providers().get(1).config();
+    assertThat(twilio.getString("auth-token")).isEqualTo("tok");
+    assertThat(twilio.getString("base-url")).isEqualTo("http://127.0.0.1:1");
+    assertThat(twilio.hasPath("requires")).isFalse();
   }
 }

@@ -12,7 +12,8 @@ public record HttpSettings(
     Duration bodyReadTimeout,
     Duration unbindDeadline,
     String managementHost,
-    int managementPort) {
+    int managementPort,
+    String publicUrl) {
 
   public static HttpSettings create(Config root) {
     Config c = root.getConfig("switchboard.http");
@@ -24,6 +25,7 @@ public record HttpSettings(
         c.getDuration("body-read-timeout"),
         c.getDuration("unbind-deadline"),
         c.getString("management.host"),
-        c.getInt("management.port"));
+        c.getInt("management.port"),
+        c.getString("public-url"));
   }
 }

@@ -11,6 +11,7 @@ import dev.switchboard.http.api.ApiRoutes;
 import dev.switchboard.http.api.HealthRoutes;
 import dev.switchboard.http.api.MessageRoutes;
 import dev.switchboard.http.api.MetricsRoutes;
+import dev.switchboard.http.api.ProviderRoutes;
 import dev.switchboard.http.api.WebhookRoutes;
 import dev.switchboard.http.auth.ApiKeys;
 import dev.switchboard.http.auth.RateLimits;
@@ -192,6 +193,7 @@ public final class SwitchboardApp implements AutoCloseable {
         limits,
         messages,
         new WebhookRoutes(engine.webhooks()),
+        new ProviderRoutes(engine.endpoints(), http.publicUrl(), settings.delivery().retryAfter()),
         new HealthRoutes(engine.health()),
         new MetricsRoutes(meters),
         meters);

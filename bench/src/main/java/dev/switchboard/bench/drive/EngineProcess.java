@@ -66,9 +66,10 @@ public final class EngineProcess implements AutoCloseable {
     command.add("-Xmx" + spec.heap());
     command.addAll(spec.jvmOptions());
     if (!spec.smppUri().isEmpty()) {
-      // The jar's application.conf maps SWITCHBOARD_SMPP_URI only from this commit on; the
-      // property also reaches an engine built before it.
+      // The properties also reach engines built before their application.conf mapped
+      // SWITCHBOARD_SMPP_URI (the first for those before 2026-12-02, the second for later ones).
       command.add("-Dswitchboard.engine.smpp-uri=" + spec.smppUri());
+      command.add("-Dswitchboard.engine.environment-providers.smpp.uri=" + spec.smppUri());
     }
     command.add("-jar");
     command.add(spec.jar().toAbsolutePath().toString());

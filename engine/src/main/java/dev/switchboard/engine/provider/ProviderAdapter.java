@@ -1,6 +1,7 @@
 package dev.switchboard.engine.provider;
 
 import dev.switchboard.engine.message.OutboundMessage;
+import java.util.Optional;
 
 /**
  * One provider instance's way to its peer (an SMSC, an HTTP API). The engine's {@link
@@ -44,5 +45,15 @@ public interface ProviderAdapter {
    */
   default boolean receiptsNameOurIds() {
     return false;
+  }
+
+  /**
+   * The endpoint the provider's peer calls over HTTP (status callbacks, inbound messages,
+   * handshakes), for a provider that has one; asked once, when the instance starts.
+   *
+   * @param events where the endpoint reports receipts and inbound messages
+   */
+  default Optional<ProviderEndpoint> endpoint(ProviderEvents events) {
+    return Optional.empty();
   }
 }

@@ -3,6 +3,7 @@ package dev.switchboard.engine.provider;
 import dev.switchboard.engine.ChannelSettings;
 import dev.switchboard.engine.health.HealthRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,11 +33,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 public final class ProviderRegistry {
   private final Map<String, ChannelProvider> byChannel;
   private final Map<String, ChannelRoute> routes;
+  private final ProviderEndpoints endpoints;
 
   private ProviderRegistry(
-      Map<String, ChannelProvider> byChannel, Map<String, ChannelRoute> routes) {
+      Map<String, ChannelProvider> byChannel,
+      Map<String, ChannelRoute> routes,
+      ProviderEndpoints endpoints) {
     this.byChannel = byChannel;
     this.routes = routes;
+    this.endpoints = endpoints;
   }
 
   /** What starting the providers needs from the engine. */
@@ -58,10 +63,11 @@ public final class ProviderRegistry {
             .map(ServiceLoader.Provider::get)
             .collect(Collectors.toMap(ProviderFactory::type, Function.identity()));
     Map<String, ChannelRoute> routes = new LinkedHashMap<>();
+    ProviderEndpoints endpoints = new ProviderEndpoints(wiring.meters());
     for (ChannelSettings channel : channels) {
       List<ChannelRoute.Instance> instances = new ArrayList<>();
       for (ChannelSettings.ProviderInstance instance : channel.providers()) {
-        instances.add(startInstance(ctx, channel, instance, factories, wiring));
+        instances.add(startInstance(ctx, channel, instance, factories, wiring, endpoints));
       }
       routes.put(
           channel.name(),
@@ -73,7 +79,7 @@ public final class ProviderRegistry {
               ctx.getSystem().executionContext()));
     }
     closeOnShutdown(ctx, routes.values(), wiring.settings());
-    return new ProviderRegistry(Map.copyOf(routes), Map.copyOf(routes));
+    return new ProviderRegistry(Map.copyOf(routes), Map.copyOf(routes), endpoints);
   }
 
   // Sessions end politely (SMPP unbind) when the node stops, once no work is taken any more.
@@ -107,7 +113,8 @@ public final class ProviderRegistry {
       ChannelSettings channel,
       ChannelSettings.ProviderInstance instance,
       Map<String, ProviderFactory> factories,
-      Wiring wiring) {
+      Wiring wiring,
+      ProviderEndpoints endpoints) {
     ProviderFactory factory = factories.get(instance.type());
     if (factory == null) {
       throw new IllegalArgumentException(
@@ -132,6 +139,9 @@ public final class ProviderRegistry {
         new ProviderHealth(instance.name(), channel.name(), adapter.peer(), wiring.clock());
     wiring.health().register(health);
     ProviderMetrics metrics = new ProviderMetrics(wiring.meters(), health, limits);
+    adapter
+        .endpoint(new EndpointEvents(wiring.events(), metrics))
+        .ifPresent(endpoint -> endpoints.mount(channel.name(), instance.name(), endpoint));
     Behavior<ProviderRuntime.Command> runtime =
         ProviderRuntime.create(
             new ProviderRuntime.Setup(
@@ -163,7 +173,13 @@ public final class ProviderRegistry {
 
   /** A registry of given providers, for tests and embedders. */
   public static ProviderRegistry of(Map<String, ChannelProvider> providers) {
-    return new ProviderRegistry(Map.copyOf(providers), Map.of());
+    return new ProviderRegistry(
+        Map.copyOf(providers), Map.of(), ProviderEndpoints.none(new SimpleMeterRegistry()));
+  }
+
+  /** What the instances' peers call over HTTP. */
+  public ProviderEndpoints endpoints() {
+    return endpoints;
   }
 
   /** What a message of {@code channel} is sent through on this node, if it serves it. */

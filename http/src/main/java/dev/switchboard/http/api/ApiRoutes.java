@@ -27,6 +27,7 @@ public final class ApiRoutes extends AllDirectives {
   private final MeterRegistry meters;
   private final MessageRoutes messages;
   private final WebhookRoutes webhooks;
+  private final ProviderRoutes providers;
   private final HealthRoutes health;
   private final MetricsRoutes metrics;
   private final UnexpectedErrors unexpected;
@@ -36,6 +37,7 @@ public final class ApiRoutes extends AllDirectives {
       RateLimits limits,
       MessageRoutes messages,
       WebhookRoutes webhooks,
+      ProviderRoutes providers,
       HealthRoutes health,
       MetricsRoutes metrics,
       MeterRegistry meters) {
@@ -44,6 +46,7 @@ public final class ApiRoutes extends AllDirectives {
     this.meters = meters;
     this.messages = messages;
     this.webhooks = webhooks;
+    this.providers = providers;
     this.health = health;
     this.metrics = metrics;
     this.unexpected = new UnexpectedErrors(meters);
@@ -61,7 +64,11 @@ public final class ApiRoutes extends AllDirectives {
                 exceptions(),
                 () ->
                     handleRejections(
-                        rejections(), () -> concat(health.routes(), pathPrefix("v1", this::v1)))));
+                        rejections(),
+                        () ->
+                            concat(
+                                health.routes(),
+                                pathPrefix("v1", () -> concat(providers.routes(), v1()))))));
   }
 
   /**
