@@ -51,8 +51,11 @@ final class ReconcilePass {
   /** Terminal, or not a message: nothing left to do. */
   record Closed(String messageId) implements Action {}
 
-  /** Still open, nothing to do now (under way, not due yet, or its channel cannot send). */
+  /** Still open, nothing to do now (under way, or its channel cannot send). */
   record Left(String messageId) implements Action {}
+
+  /** Sent, its receipt window ends {@code until}. */
+  record AwaitingReceipt(String messageId, Instant until) implements Action {}
 
   /**
    * @param found overdue rows read
@@ -88,27 +91,46 @@ final class ReconcilePass {
     return longestBackoff.plus(settings.retryGrace());
   }
 
-  /** Reads from {@code max(low, cursor)}; the bound is always computed from {@code low}. */
+  /**
+   * Reads from {@code max(low, cursor)}, and the parked messages that are due; the bound is always
+   * computed from {@code low}, and the messages waiting for receipts that the next watermark passes
+   * are parked before it is kept.
+   */
   CompletionStage<Outcome> run(long low, long cursor) {
     ReconcilerSettings s = w.settings();
     return scan.overdue(Math.max(low, cursor), deadlines(s, w.longestBackoff(), now), s.batchSize())
+        .thenCombine(scan.dueReceipts(now, s.batchSize()), ReconcilePass::both)
         .thenComposeAsync(this::handleAll, w.executor())
         .thenCompose(
             page ->
                 scan.bound(low, now.minus(s.recentLag()))
-                    .thenApply(
+                    .thenCompose(
                         bound ->
-                            new Outcome(
-                                page.found(),
-                                page.found() == s.batchSize() ? page.last() : null,
-                                page.actions(),
-                                bound)));
+                            scan.park(low, bound.next(low), s.shortestReceiptWindow())
+                                .thenApply(
+                                    parked ->
+                                        new Outcome(
+                                            page.found(),
+                                            page.found() == s.batchSize() ? page.last() : null,
+                                            page.actions(),
+                                            bound))));
+  }
+
+  // The scan's page (its last ordering is the cursor) and then the parked ones not in it.
+  private record Found(List<JournalScan.Overdue> scanned, List<JournalScan.Overdue> parked) {}
+
+  private static Found both(List<JournalScan.Overdue> scanned, List<JournalScan.Overdue> parked) {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    scanned.forEach(o -> ids.add(o.messageId()));
+    return new Found(scanned, parked.stream().filter(o -> !ids.contains(o.messageId())).toList());
   }
 
   private record Page(int found, Long last, List<Action> actions) {}
 
   // In groups of `parallelism`: a pass never wakes hundreds of entities at once.
-  private CompletionStage<Page> handleAll(List<JournalScan.Overdue> overdue) {
+  private CompletionStage<Page> handleAll(Found found) {
+    List<JournalScan.Overdue> overdue = new ArrayList<>(found.scanned());
+    overdue.addAll(found.parked());
     List<Action> actions = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletionStage<Void> chain = CompletableFuture.completedFuture(null);
     int size = w.settings().parallelism();
@@ -122,8 +144,9 @@ final class ReconcilePass {
                           .map(o -> handle(o).thenAccept(actions::add).toCompletableFuture())
                           .toArray(CompletableFuture[]::new)));
     }
-    Long last = overdue.isEmpty() ? null : overdue.get(overdue.size() - 1).ordering();
-    return chain.thenApply(ignored -> new Page(overdue.size(), last, List.copyOf(actions)));
+    List<JournalScan.Overdue> scanned = found.scanned();
+    Long last = scanned.isEmpty() ? null : scanned.get(scanned.size() - 1).ordering();
+    return chain.thenApply(ignored -> new Page(scanned.size(), last, List.copyOf(actions)));
   }
 
   // A message that cannot be asked about now stays open: the next pass asks again.
@@ -135,6 +158,7 @@ final class ReconcilePass {
                 .<MessageEntity.Liveness>ask(MessageEntity.Inspect::new, w.settings().askTimeout()),
             w.executor())
         .thenCompose(liveness -> act(overdue, liveness))
+        .thenCompose(action -> overdue.parked() ? settle(overdue, action) : done(action))
         .exceptionally(
             error -> {
               Throwable cause =
@@ -150,6 +174,18 @@ final class ReconcilePass {
             });
   }
 
+  // A parked message that ended is forgotten; one whose channel's window is longer than the
+  // shortest is due again when its own ends.
+  private CompletionStage<Action> settle(JournalScan.Overdue overdue, Action action) {
+    if (action instanceof Closed || action instanceof WindowClosed) {
+      return scan.settleParked(overdue.messageId(), null).thenApply(ignored -> action);
+    }
+    if (action instanceof AwaitingReceipt waiting) {
+      return scan.settleParked(overdue.messageId(), waiting.until()).thenApply(ignored -> action);
+    }
+    return done(action);
+  }
+
   private CompletionStage<Action> act(JournalScan.Overdue overdue, MessageEntity.Liveness live) {
     String id = overdue.messageId();
     MessageView view = live.view();
@@ -163,8 +199,9 @@ final class ReconcilePass {
     MessageStatus status = view.status();
     if (status == MessageStatus.SENT) {
       Duration window = w.settings().receiptWindow(channel);
-      if (overdue.writtenAt().plus(window).isAfter(now)) {
-        return done(new Left(id));
+      Instant ends = overdue.writtenAt().plus(window);
+      if (ends.isAfter(now)) {
+        return done(new AwaitingReceipt(id, ends));
       }
       return closeWindow(id, window);
     }
@@ -217,6 +254,11 @@ final class ReconcilePass {
     if (route.health().state() != ConnectionHealth.State.UP) {
       // No confirm could come now; the next pass tries again.
       return done(new RepublishFailed(id, reason));
+    }
+    if (reason == Reason.ACCEPTED && !route.outbox().direct()) {
+      // The channel's outbox is publishing its backlog from the journal, in order: an accepted
+      // message is in it, and publishing it here too would overtake the ones before it.
+      return done(new Left(id));
     }
     byte[] body = MessageCodec.encode(view.message());
     return Continuations.on(

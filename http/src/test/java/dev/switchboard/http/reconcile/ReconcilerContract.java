@@ -113,7 +113,10 @@ abstract class ReconcilerContract {
     JsonNode history = closed.path("history");
     assertThat(history.get(history.size() - 1).path("error").path("code").asText())
         .isEqualTo("no_receipt");
-    assertThat(node.metric("switchboard_reconciler_windows_closed_total")).isGreaterThan(0);
+    // Counted when the pass that closed it ends.
+    await()
+        .atMost(SETTLE)
+        .until(() -> node.metric("switchboard_reconciler_windows_closed_total") > 0);
 
     // The receipt comes after all: better information, it ends the message as delivered.
     String providerId = history.get(2).path("providerMessageId").asText();
@@ -170,6 +173,31 @@ abstract class ReconcilerContract {
     await().atMost(SETTLE).until(() -> "delivered".equals(second.statusOf(message.id())));
     assertThat(second.metric("switchboard_reconciler_republished_total", "reason=\"retrying\""))
         .isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aMessageWaitingForItsReceiptDoesNotHoldTheWatermarkBackAndItsWindowStillCloses()
+      throws Exception {
+    TestNode node = node("parked", Map.of("switchboard.engine.channels.sms.receipt-window", "15s"));
+    TestNode.Response sent =
+        node.post("/v1/messages", "{\"channel\":\"sms\",\"to\":\"+447700900123\",\"text\":\"hi\"}");
+    String id = sent.json().path("id").asText();
+    await().atMost(SETTLE).until(() -> "sent".equals(node.statusOf(id)));
+    deliver(node);
+    long after = maxOrdering(node);
+
+    // Days of receipt window must not make every pass read the journal since the send again.
+    await().atMost(SETTLE).until(() -> node.metric("switchboard_reconciler_watermark") >= after);
+    assertThat(read(node, id).path("terminal").asBoolean()).as("still waiting").isFalse();
+    String parked = "SELECT COUNT(*) FROM switchboard_reconciler_receipts WHERE persistence_id = ?";
+    assertThat(query(node, parked, List.of("Message|" + id))).isEqualTo(1);
+
+    await().atMost(SETTLE).until(() -> read(node, id).path("terminal").asBoolean());
+    JsonNode closed = read(node, id);
+    assertThat(closed.path("error").path("code").asText()).isEqualTo("no_receipt");
+    assertThat(closed.path("error").path("message").asText())
+        .isEqualTo("no delivery receipt within 15s");
+    await().atMost(SETTLE).until(() -> query(node, parked, List.of("Message|" + id)) == 0);
   }
 
   @Test
