@@ -130,7 +130,7 @@ public final class Engine {
     ReceiptIndex index = ReceiptIndex.create(sql, clock, settings.providers().recentIds());
     OutboxMarkers outboxMarkers = OutboxMarkers.create(sql);
     Map<String, OutboxMarkers.Marker> resume = outboxMarkers.load();
-    JournalTail journalTail = JournalTail.create(sql, system);
+    JournalTail journalTail = JournalTail.create(sql, system, meters);
 
     ClusterSharding sharding = ClusterSharding.get(system);
     HealthRegistry health = new HealthRegistry();

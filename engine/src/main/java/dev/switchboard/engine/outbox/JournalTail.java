@@ -3,6 +3,8 @@ package dev.switchboard.engine.outbox;
 import dev.switchboard.engine.delivery.MessageEntity;
 import dev.switchboard.engine.message.OutboundMessage;
 import dev.switchboard.engine.persistence.SqlStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,11 +49,13 @@ public final class JournalTail {
   private final SqlStore store;
   private final String acceptedManifest;
   private final Decoder decoder;
+  private final Counter unreadable;
 
   /**
-   * The tail of the journal on {@code store}, its events read back with the system's serializers.
+   * The tail of the journal on {@code store}, its events read back with the system's serializers;
+   * rows that cannot be read are counted in {@code switchboard.outbox.unreadable.rows}.
    */
-  public static JournalTail create(SqlStore store, ActorSystem<?> system) {
+  public static JournalTail create(SqlStore store, ActorSystem<?> system, MeterRegistry meters) {
     Serialization serialization = SerializationExtension.get(Adapter.toClassic(system));
     return new JournalTail(
         store,
@@ -59,13 +63,21 @@ public final class JournalTail {
         (payload, serializerId, manifest) ->
             ((MessageEntity.Accepted)
                     serialization.deserialize(payload, serializerId, manifest).get())
-                .message());
+                .message(),
+        unreadableRows(meters));
   }
 
-  JournalTail(SqlStore store, String acceptedManifest, Decoder decoder) {
+  static Counter unreadableRows(MeterRegistry meters) {
+    return Counter.builder("switchboard.outbox.unreadable.rows")
+        .description("journal rows of accepted messages the outbox could not read, and skipped")
+        .register(meters);
+  }
+
+  JournalTail(SqlStore store, String acceptedManifest, Decoder decoder, Counter unreadable) {
     this.store = store;
     this.acceptedManifest = acceptedManifest;
     this.decoder = decoder;
+    this.unreadable = unreadable;
   }
 
   /**
@@ -96,6 +108,7 @@ public final class JournalTail {
                   message = decoder.decode(rows.getBytes(4), rows.getInt(3), acceptedManifest);
                 } catch (RuntimeException e) {
                   // One row that cannot be read must not stop the relay for every row after it.
+                  unreadable.increment();
                   LOG.error(
                       "outbox: journal row unreadable, skipped: ordering={} cause={}",
                       end,
