@@ -128,6 +128,11 @@ public final class TwilioProvider implements ProviderAdapter {
 
   private static String describe(Throwable error) {
     String message = error.getMessage();
-    return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+    if (message != null && !message.isBlank()) {
+      return message;
+    }
+    return error instanceof java.net.ConnectException
+        ? "connection refused"
+        : error.getClass().getSimpleName();
   }
 }

@@ -207,7 +207,12 @@ final class TwilioSession implements ProviderSession {
 
   private static String describe(Throwable error) {
     String message = error.getMessage();
-    return message == null || message.isBlank() ? error.getClass().getSimpleName() : message;
+    if (message != null && !message.isBlank()) {
+      return message;
+    }
+    return error instanceof ConnectException
+        ? "connection refused"
+        : error.getClass().getSimpleName();
   }
 
   private static String encode(String value) {
