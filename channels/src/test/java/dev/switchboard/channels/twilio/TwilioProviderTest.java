@@ -188,6 +188,7 @@ class TwilioProviderTest {
             SendOutcome.TransientFailure.class,
             f -> assertThat(f.code()).isEqualTo("twilio_20003"));
     assertThat(second).isInstanceOf(SendOutcome.TransientFailure.class);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !events.lost.isEmpty());
     assertThat(events.lost).hasSize(1);
     assertThat(events.lost.get(0)).contains("20003").doesNotContain(TOKEN);
   }
@@ -201,6 +202,8 @@ class TwilioProviderTest {
         .isInstanceOfSatisfying(
             SendOutcome.TransientFailure.class,
             f -> assertThat(f.code()).isEqualTo("twilio_unreachable"));
+    // Reported just after the attempt's answer, so that the answer reaches the runtime first.
+    await().atMost(Duration.ofSeconds(5)).until(() -> !events.lost.isEmpty());
     assertThat(events.lost).hasSize(1);
   }
 
