@@ -27,6 +27,7 @@ public final class ApiRoutes extends AllDirectives {
   private final MeterRegistry meters;
   private final MessageRoutes messages;
   private final WebhookRoutes webhooks;
+  private final OptOutRoutes optOuts;
   private final HealthRoutes health;
   private final MetricsRoutes metrics;
   private final UnexpectedErrors unexpected;
@@ -36,6 +37,7 @@ public final class ApiRoutes extends AllDirectives {
       RateLimits limits,
       MessageRoutes messages,
       WebhookRoutes webhooks,
+      OptOutRoutes optOuts,
       HealthRoutes health,
       MetricsRoutes metrics,
       MeterRegistry meters) {
@@ -44,6 +46,7 @@ public final class ApiRoutes extends AllDirectives {
     this.meters = meters;
     this.messages = messages;
     this.webhooks = webhooks;
+    this.optOuts = optOuts;
     this.health = health;
     this.metrics = metrics;
     this.unexpected = new UnexpectedErrors(meters);
@@ -96,7 +99,7 @@ public final class ApiRoutes extends AllDirectives {
       meters.counter("switchboard.http.rate.limited", "account", account.id()).increment();
       return complete(ApiError.rateLimited(wait));
     }
-    return concat(messages.routes(account), webhooks.routes(account));
+    return concat(messages.routes(account), webhooks.routes(account), optOuts.routes(account));
   }
 
   private ExceptionHandler exceptions() {
