@@ -19,6 +19,7 @@ import dev.switchboard.engine.health.HealthRegistry;
 import dev.switchboard.engine.health.StoppingHealth;
 import dev.switchboard.engine.inbound.DurableEvents;
 import dev.switchboard.engine.inbound.InboundWork;
+import dev.switchboard.engine.optout.OptOuts;
 import dev.switchboard.engine.outbox.JournalTail;
 import dev.switchboard.engine.outbox.Outbox;
 import dev.switchboard.engine.outbox.OutboxMarkers;
@@ -76,18 +77,21 @@ public final class Engine {
   private final HealthRegistry health;
   private final Webhooks webhooks;
   private final ProviderEndpoints endpoints;
+  private final OptOuts optOuts;
 
   private Engine(
       EngineSettings settings,
       MessageGateway gateway,
       HealthRegistry health,
       Webhooks webhooks,
-      ProviderEndpoints endpoints) {
+      ProviderEndpoints endpoints,
+      OptOuts optOuts) {
     this.settings = settings;
     this.gateway = gateway;
     this.health = health;
     this.webhooks = webhooks;
     this.endpoints = endpoints;
+    this.optOuts = optOuts;
   }
 
   /** An engine whose accounts take no webhooks (events for them are dead-lettered). */
@@ -131,6 +135,14 @@ public final class Engine {
     OutboxMarkers outboxMarkers = OutboxMarkers.create(sql);
     Map<String, OutboxMarkers.Marker> resume = outboxMarkers.load();
     JournalTail journalTail = JournalTail.create(sql, system, meters);
+    OptOuts optOuts = OptOuts.start(sql, settings.optOuts(), meters, clock);
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            settings.optOuts().refreshInterval(),
+            settings.optOuts().refreshInterval(),
+            optOuts::refresh,
+            system.executionContext());
 
     ClusterSharding sharding = ClusterSharding.get(system);
     HealthRegistry health = new HealthRegistry();
@@ -153,7 +165,7 @@ public final class Engine {
             settings.delivery().askTimeout(),
             system.executionContext(),
             meters);
-    InboundWork inbound = new InboundWork(events);
+    InboundWork inbound = new InboundWork(events, optOuts);
     JournalProbe journal = new JournalProbe(settings.db(), journalPool(system), database, clock);
     health.register(journal);
     journal.probe();
@@ -237,7 +249,11 @@ public final class Engine {
                 settings.delivery().providerTimeout())));
     MessageEntity.Dependencies deps =
         new MessageEntity.Dependencies(
-            providers.get(), settings.delivery(), new DeliveryMetrics(meters), events, clock);
+            providers.get().guardedBy(optOuts::guard),
+            settings.delivery(),
+            new DeliveryMetrics(meters),
+            events,
+            clock);
     sharding.init(Entity.of(MessageEntity.TYPE_KEY, entity -> MessageEntity.create(entity, deps)));
 
     health.register(new ClusterHealth(cluster));
@@ -276,7 +292,7 @@ public final class Engine {
             settings.delivery(),
             routes,
             journal::up);
-    return new Engine(settings, gateway, health, webhooks, providers.get().endpoints());
+    return new Engine(settings, gateway, health, webhooks, providers.get().endpoints(), optOuts);
   }
 
   // A job goes to its message's entity; the consumer acks it when the entity is done with it, and
@@ -328,6 +344,11 @@ public final class Engine {
   /** What providers' peers call over HTTP (status callbacks, inbound messages, handshakes). */
   public ProviderEndpoints endpoints() {
     return endpoints;
+  }
+
+  /** Recipients who opted out, per account and channel. */
+  public OptOuts optOuts() {
+    return optOuts;
   }
 
   public List<ChannelSettings> channels() {

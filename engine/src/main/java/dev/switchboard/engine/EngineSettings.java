@@ -3,6 +3,7 @@ package dev.switchboard.engine;
 import com.typesafe.config.Config;
 import dev.switchboard.engine.broker.BrokerSettings;
 import dev.switchboard.engine.delivery.DeliverySettings;
+import dev.switchboard.engine.optout.OptOutSettings;
 import dev.switchboard.engine.outbox.OutboxSettings;
 import dev.switchboard.engine.persistence.DatabaseSettings;
 import dev.switchboard.engine.provider.ProviderSettings;
@@ -19,7 +20,8 @@ public record EngineSettings(
     DatabaseSettings db,
     ProviderSettings providers,
     WebhookSettings webhooks,
-    ReconcilerSettings reconciler) {
+    ReconcilerSettings reconciler,
+    OptOutSettings optOuts) {
 
   public static EngineSettings create(Config root) {
     return new EngineSettings(
@@ -32,6 +34,7 @@ public record EngineSettings(
         DatabaseSettings.create(root),
         ProviderSettings.create(root),
         WebhookSettings.create(root),
-        ReconcilerSettings.create(root));
+        ReconcilerSettings.create(root),
+        OptOutSettings.create(root));
   }
 }

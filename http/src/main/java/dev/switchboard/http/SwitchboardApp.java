@@ -11,6 +11,7 @@ import dev.switchboard.http.api.ApiRoutes;
 import dev.switchboard.http.api.HealthRoutes;
 import dev.switchboard.http.api.MessageRoutes;
 import dev.switchboard.http.api.MetricsRoutes;
+import dev.switchboard.http.api.OptOutRoutes;
 import dev.switchboard.http.api.ProviderRoutes;
 import dev.switchboard.http.api.WebhookRoutes;
 import dev.switchboard.http.auth.ApiKeys;
@@ -24,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -181,19 +183,18 @@ public final class SwitchboardApp implements AutoCloseable {
       ApiKeys keys,
       RateLimits limits,
       PrometheusMeterRegistry meters) {
+    Set<String> channels =
+        engine.channels().stream().map(ChannelSettings::name).collect(Collectors.toSet());
     MessageRoutes messages =
         new MessageRoutes(
-            engine.gateway(),
-            engine.channels().stream().map(ChannelSettings::name).collect(Collectors.toSet()),
-            settings.webhooks().policy(),
-            http,
-            Clock.systemUTC());
+            engine.gateway(), channels, settings.webhooks().policy(), http, Clock.systemUTC());
     return new ApiRoutes(
         keys,
         limits,
         messages,
         new WebhookRoutes(engine.webhooks()),
         new ProviderRoutes(engine.endpoints(), http.publicUrl(), settings.delivery().retryAfter()),
+        new OptOutRoutes(engine.optOuts(), channels),
         new HealthRoutes(engine.health()),
         new MetricsRoutes(meters),
         meters);

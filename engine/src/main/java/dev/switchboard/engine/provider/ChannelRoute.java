@@ -76,7 +76,15 @@ public final class ChannelRoute implements ChannelProvider {
             replyTo -> new ProviderRuntime.Send(message, attempt, replyTo),
             askTimeout,
             scheduler)
-        .thenApplyAsync(outcome -> outcome, executor);
+        .thenApplyAsync(outcome -> answeredBy(outcome, chosen), executor);
+  }
+
+  // A permanent failure names the instance that gave it (an opt-out is recorded in its name).
+  private static SendOutcome answeredBy(SendOutcome outcome, Instance instance) {
+    if (outcome instanceof SendOutcome.PermanentFailure failure && failure.provider() == null) {
+      return failure.from(instance.health().provider());
+    }
+    return outcome;
   }
 
   private Instance first(java.util.function.Predicate<ProviderHealth> usable) {

@@ -15,6 +15,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -180,6 +181,16 @@ public final class ProviderRegistry {
   /** What the instances' peers call over HTTP. */
   public ProviderEndpoints endpoints() {
     return endpoints;
+  }
+
+  /**
+   * The same registry with every channel's provider behind {@code guard} (what message entities
+   * send through); {@link #route} still answers the bare routes.
+   */
+  public ProviderRegistry guardedBy(UnaryOperator<ChannelProvider> guard) {
+    Map<String, ChannelProvider> guarded = new LinkedHashMap<>();
+    byChannel.forEach((channel, provider) -> guarded.put(channel, guard.apply(provider)));
+    return new ProviderRegistry(Map.copyOf(guarded), routes, endpoints);
   }
 
   /** What a message of {@code channel} is sent through on this node, if it serves it. */

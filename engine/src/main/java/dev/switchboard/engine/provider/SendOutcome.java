@@ -3,8 +3,19 @@ package dev.switchboard.engine.provider;
 import java.time.Duration;
 import java.util.List;
 
-/** What the provider said about one attempt. */
+/**
+ * What the provider said about one attempt.
+ *
+ * <p>Opt-outs: an adapter that learns the recipient opted out (Twilio's 21610 "unsubscribed
+ * recipient", a Messenger user who blocked the page, ...) answers {@code new
+ * PermanentFailure(RECIPIENT_OPTED_OUT, "<the provider's words, with its code>")}. The engine then
+ * fails the message with that code and records the opt-out (source {@code provider}), so later
+ * sends to the recipient on that account and channel fail at once without reaching a provider.
+ */
 public sealed interface SendOutcome {
+
+  /** The code of a {@link PermanentFailure} whose recipient opted out (API.md's error code). */
+  String RECIPIENT_OPTED_OUT = "recipient_opted_out";
 
   /**
    * The provider took the message; receipts will name it by one of {@code partIds} (one per SMS
@@ -28,8 +39,27 @@ public sealed interface SendOutcome {
    */
   record TransientFailure(String code, String reason, Duration retryAfter) implements SendOutcome {}
 
-  /** Never worth retrying (invalid recipient, opted out, content refused). */
-  record PermanentFailure(String code, String reason) implements SendOutcome {}
+  /**
+   * Never worth retrying (invalid recipient, opted out, content refused).
+   *
+   * @param provider the provider instance that answered; adapters leave it null and {@link
+   *     ChannelRoute} fills it in
+   */
+  record PermanentFailure(String code, String reason, String provider) implements SendOutcome {
+    public PermanentFailure(String code, String reason) {
+      this(code, reason, null);
+    }
+
+    /** The same failure, answered by {@code instance}. */
+    public PermanentFailure from(String instance) {
+      return new PermanentFailure(code, reason, instance);
+    }
+
+    /** True when the provider said the recipient opted out ({@link #RECIPIENT_OPTED_OUT}). */
+    public boolean optedOut() {
+      return RECIPIENT_OPTED_OUT.equals(code);
+    }
+  }
 
   /**
    * The peer asked us to slow down and did not take the message ({@code ESME_RTHROTTLED}, HTTP

@@ -96,6 +96,21 @@ class ChannelRouteTest {
   }
 
   @Test
+  void aPermanentFailureNamesTheInstanceThatGaveIt() throws Exception {
+    firstHealth.failed("bind refused");
+    secondHealth.opened();
+
+    CompletableFuture<SendOutcome> outcome =
+        sendAndAnswer(
+            second, new SendOutcome.PermanentFailure("recipient_opted_out", "21610 unsubscribed"));
+
+    assertThat(outcome.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+        .isEqualTo(
+            new SendOutcome.PermanentFailure(
+                "recipient_opted_out", "21610 unsubscribed", secondHealth.provider()));
+  }
+
+  @Test
   void withNoInstanceUpTheAnswerIsNotAttemptedWithoutAskingAnyone() throws Exception {
     firstHealth.failed("bind refused");
     secondHealth.failed("connection refused");

@@ -1,6 +1,7 @@
 package dev.switchboard.engine.webhook;
 
 import dev.switchboard.engine.persistence.DatabaseSettings;
+import dev.switchboard.engine.testing.PostgresSchema;
 
 /** The webhook contract on PostgreSQL, the production database (a schema of its own). */
 class WebhookDeliveryPostgresTest extends WebhookDeliveryContract {

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.switchboard.engine.delivery.MessageView;
 import dev.switchboard.engine.message.MessageStatus;
 import dev.switchboard.engine.provider.InboundMessage;
+import dev.switchboard.engine.testing.PostgresSchema;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;

@@ -28,6 +28,7 @@ public final class ApiRoutes extends AllDirectives {
   private final MessageRoutes messages;
   private final WebhookRoutes webhooks;
   private final ProviderRoutes providers;
+  private final OptOutRoutes optOuts;
   private final HealthRoutes health;
   private final MetricsRoutes metrics;
   private final UnexpectedErrors unexpected;
@@ -38,6 +39,7 @@ public final class ApiRoutes extends AllDirectives {
       MessageRoutes messages,
       WebhookRoutes webhooks,
       ProviderRoutes providers,
+      OptOutRoutes optOuts,
       HealthRoutes health,
       MetricsRoutes metrics,
       MeterRegistry meters) {
@@ -47,6 +49,7 @@ public final class ApiRoutes extends AllDirectives {
     this.messages = messages;
     this.webhooks = webhooks;
     this.providers = providers;
+    this.optOuts = optOuts;
     this.health = health;
     this.metrics = metrics;
     this.unexpected = new UnexpectedErrors(meters);
@@ -103,7 +106,7 @@ public final class ApiRoutes extends AllDirectives {
       meters.counter("switchboard.http.rate.limited", "account", account.id()).increment();
       return complete(ApiError.rateLimited(wait));
     }
-    return concat(messages.routes(account), webhooks.routes(account));
+    return concat(messages.routes(account), webhooks.routes(account), optOuts.routes(account));
   }
 
   private ExceptionHandler exceptions() {

@@ -1,4 +1,4 @@
-package dev.switchboard.engine.webhook;
+package dev.switchboard.engine.testing;
 
 import com.typesafe.config.ConfigFactory;
 import dev.switchboard.engine.persistence.DatabaseSettings;
@@ -10,35 +10,39 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A schema of its own on the shared PostgreSQL test database, dropped on close: dispatchers of
- * other test runs on that database (they claim any due event of the table) never take its events.
+ * A schema of its own on the shared PostgreSQL test database, dropped on close: what other test
+ * runs on that database do with their tables (dispatchers claiming any due event, opt-outs of the
+ * same account) never meets its rows.
  */
-final class PostgresSchema implements AutoCloseable {
+public final class PostgresSchema implements AutoCloseable {
   private final String url =
       System.getProperty("switchboard.test.db-url", "jdbc:postgresql://127.0.0.1:5432/test");
   private final String user = System.getProperty("switchboard.test.db-user", "postgres");
   private final String name;
+  private final String schemaUrl;
   private final DatabaseSettings db;
 
   private PostgresSchema(String prefix) {
     this.name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     execute("CREATE SCHEMA " + name);
+    this.schemaUrl = url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name;
     this.db =
         DatabaseSettings.create(
             ConfigFactory.parseMap(
-                    Map.of(
-                        "switchboard.db.url",
-                        url + (url.contains("?") ? "&" : "?") + "currentSchema=" + name,
-                        "switchboard.db.user",
-                        user))
+                    Map.of("switchboard.db.url", schemaUrl, "switchboard.db.user", user))
                 .withFallback(ConfigFactory.load()));
   }
 
-  static PostgresSchema create(String prefix) {
+  public static PostgresSchema create(String prefix) {
     return new PostgresSchema(prefix);
   }
 
-  DatabaseSettings db() {
+  /** The JDBC URL of the schema (for a node's {@code switchboard.db.url}). */
+  public String url() {
+    return schemaUrl;
+  }
+
+  public DatabaseSettings db() {
     return db;
   }
 
