@@ -1,5 +1,7 @@
 package dev.switchboard.engine.provider;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.switchboard.engine.ChannelSettings;
 import dev.switchboard.engine.health.HealthRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -129,7 +131,14 @@ public final class ProviderRegistry {
                 ctx.getSystem()));
     ProviderLimits limits = wiring.settings().limitsFor(adapter, instance.config());
     ProviderHealth health =
-        new ProviderHealth(instance.name(), channel.name(), adapter.peer(), wiring.clock());
+        new ProviderHealth(
+            instance.name(),
+            channel.name(),
+            adapter.peer(),
+            wiring.clock(),
+            wiring
+                .settings()
+                .circuitBreakerFor(typeDefaults(ctx, instance.type()), instance.config()));
     wiring.health().register(health);
     ProviderMetrics metrics = new ProviderMetrics(wiring.meters(), health, limits);
     Behavior<ProviderRuntime.Command> runtime =
@@ -159,6 +168,13 @@ public final class ProviderRegistry {
                         .withLoggingEnabled(false)),
             "provider-" + instance.name().replaceAll("[^A-Za-z0-9_-]", "_"));
     return new ChannelRoute.Instance(ref, health);
+  }
+
+  // switchboard.providers.<type>: where a provider type keeps its defaults (channels module).
+  private static Config typeDefaults(ActorContext<?> ctx, String type) {
+    Config root = ctx.getSystem().settings().config();
+    String path = "switchboard.providers." + type;
+    return root.hasPath(path) ? root.getConfig(path) : ConfigFactory.empty();
   }
 
   /** A registry of given providers, for tests and embedders. */
