@@ -2,6 +2,7 @@ package dev.switchboard.engine.provider;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import dev.switchboard.engine.ChannelSettings;
 import dev.switchboard.engine.health.HealthRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -173,7 +174,7 @@ public final class ProviderRegistry {
   // switchboard.providers.<type>: where a provider type keeps its defaults (channels module).
   private static Config typeDefaults(ActorContext<?> ctx, String type) {
     Config root = ctx.getSystem().settings().config();
-    String path = "switchboard.providers." + type;
+    String path = ConfigUtil.joinPath("switchboard", "providers", type);
     return root.hasPath(path) ? root.getConfig(path) : ConfigFactory.empty();
   }
 
