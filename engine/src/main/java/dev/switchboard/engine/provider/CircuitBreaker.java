@@ -162,6 +162,11 @@ public final class CircuitBreaker {
     }
   }
 
+  /** False when configured off: it then stays closed whatever happens. */
+  public boolean enabled() {
+    return settings.enabled();
+  }
+
   public synchronized State state() {
     advance(clock.instant());
     return state;

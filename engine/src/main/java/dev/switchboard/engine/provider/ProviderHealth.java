@@ -153,7 +153,7 @@ public final class ProviderHealth implements HealthComponent {
     details.put("throttled", isThrottled());
     details.put("throttledBy", isThrottled() ? throttledBy : null);
     CircuitBreaker.Snapshot b = breaker.snapshot();
-    details.put("breaker", b.state().wireName());
+    details.put("breaker", breaker.enabled() ? b.state().wireName() : "off");
     details.put("breakerSince", b.since().toString());
     details.put("breakerReason", b.reason());
     details.put("consecutiveFailures", b.consecutiveFailures());

@@ -78,6 +78,19 @@ class ProviderBreakerReportTest {
     assertThat(transitions("closed")).isEqualTo(1);
   }
 
+  @Test
+  void aBreakerConfiguredOffShowsOffAndNeverTakesTheInstanceDown() {
+    ProviderHealth off =
+        new ProviderHealth("sandbox", "sandbox", "sandbox", clock, TestBreakers.off());
+    off.opened();
+    for (int i = 0; i < 10; i++) {
+      CircuitBreaker breaker = off.breaker();
+      breaker.record(breaker.tryAcquire(), UNAVAILABLE, null);
+    }
+
+    assertThat(off.report().asMap()).containsEntry("status", "UP").containsEntry("breaker", "off");
+  }
+
   private ComponentReport report() {
     return health.report();
   }

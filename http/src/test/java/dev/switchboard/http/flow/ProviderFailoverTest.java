@@ -84,6 +84,9 @@ class ProviderFailoverTest {
   @Test
   void trafficLeavesAFailingProviderAndComesBackWhenItRecovers() {
     assertThat(stub().path("breaker").asText()).isEqualTo("closed");
+    assertThat(node.component("provider.sms-sandbox").path("breaker").asText())
+        .as("the sandbox type's default")
+        .isEqualTo("off");
 
     List<Sent> failing = send(10, "api-failing");
     await("the API's breaker open")
