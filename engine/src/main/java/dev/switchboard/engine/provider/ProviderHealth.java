@@ -12,8 +12,10 @@ import java.util.Map;
 /**
  * The {@code provider.<name>} component: one provider instance's session as its runtime last saw
  * it, written by the runtime and read by health, metrics and the channel's router from any thread.
- * It outlives the runtime's restarts, so reconnects and the last error are kept. A provider that is
- * down degrades the node but never makes it unready: its jobs wait in the broker.
+ * It outlives the runtime's restarts, so reconnects and the last error are kept. It also carries
+ * the instance's {@link CircuitBreaker}. A provider that is down, or whose breaker is open,
+ * degrades the node but never makes it unready: its jobs go to another instance or wait in the
+ * broker.
  */
 public final class ProviderHealth implements HealthComponent {
   /** Where the session is in its life. */
@@ -27,6 +29,7 @@ public final class ProviderHealth implements HealthComponent {
   private final String channel;
   private final String peer;
   private final Clock clock;
+  private final CircuitBreaker breaker;
   // The bookkeeping a broker connection keeps (state, reopenings, last error, news or repeat).
   private final ConnectionHealth session;
   private Instant throttledUntil;
@@ -34,12 +37,14 @@ public final class ProviderHealth implements HealthComponent {
   private volatile int inFlight;
   private volatile int queued;
 
-  public ProviderHealth(String provider, String channel, String peer, Clock clock) {
+  public ProviderHealth(
+      String provider, String channel, String peer, Clock clock, CircuitBreakerSettings breaker) {
     this.provider = provider;
     this.channel = channel;
     this.peer = peer;
     this.clock = clock;
     this.session = new ConnectionHealth(clock);
+    this.breaker = new CircuitBreaker(provider, channel, breaker, clock);
   }
 
   public String provider() {
@@ -48,6 +53,11 @@ public final class ProviderHealth implements HealthComponent {
 
   public String channel() {
     return channel;
+  }
+
+  /** Whether the instance's recent attempts still earn it traffic. */
+  public CircuitBreaker breaker() {
+    return breaker;
   }
 
   void connecting() {
@@ -142,6 +152,13 @@ public final class ProviderHealth implements HealthComponent {
     details.put("queued", queued);
     details.put("throttled", isThrottled());
     details.put("throttledBy", isThrottled() ? throttledBy : null);
-    return new ComponentReport(connected(), details);
+    CircuitBreaker.Snapshot b = breaker.snapshot();
+    details.put("breaker", breaker.enabled() ? b.state().wireName() : "off");
+    details.put("breakerSince", b.since().toString());
+    details.put("breakerReason", b.reason());
+    details.put("consecutiveFailures", b.consecutiveFailures());
+    details.put("recentAttempts", b.recentAttempts());
+    details.put("recentFailures", b.recentFailures());
+    return new ComponentReport(connected() && b.state() != CircuitBreaker.State.OPEN, details);
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchboard.engine.provider;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -8,7 +9,7 @@ import java.time.Duration;
 
 /**
  * One provider instance's sends (by result class), their latency, its window use, throttling,
- * receipts and inbound messages, and its session state.
+ * receipts and inbound messages, its session state, and its circuit breaker's state and switches.
  */
 public final class ProviderMetrics {
   private final MeterRegistry meters;
@@ -35,6 +36,15 @@ public final class ProviderMetrics {
     gauge("switchboard.provider.queued", health, ProviderHealth::queued);
     gauge("switchboard.provider.window", limits, ProviderLimits::window);
     gauge("switchboard.provider.throttling", health, h -> h.isThrottled() ? 1 : 0);
+    CircuitBreaker breaker = health.breaker();
+    // 0 closed, 1 half-open, 2 open.
+    gauge("switchboard.provider.breaker.state", breaker, b -> b.state().ordinal());
+    for (CircuitBreaker.State to : CircuitBreaker.State.values()) {
+      FunctionCounter.builder(
+              "switchboard.provider.breaker.transitions", breaker, b -> b.transitions(to))
+          .tags("provider", provider, "channel", channel, "to", to.wireName())
+          .register(meters);
+    }
   }
 
   /** A send answered by the peer (or not), by its result class. */

@@ -1,5 +1,8 @@
 package dev.switchboard.engine.provider;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigUtil;
 import dev.switchboard.engine.ChannelSettings;
 import dev.switchboard.engine.health.HealthRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -137,7 +140,14 @@ public final class ProviderRegistry {
                 ctx.getSystem()));
     ProviderLimits limits = wiring.settings().limitsFor(adapter, instance.config());
     ProviderHealth health =
-        new ProviderHealth(instance.name(), channel.name(), adapter.peer(), wiring.clock());
+        new ProviderHealth(
+            instance.name(),
+            channel.name(),
+            adapter.peer(),
+            wiring.clock(),
+            wiring
+                .settings()
+                .circuitBreakerFor(typeDefaults(ctx, instance.type()), instance.config()));
     wiring.health().register(health);
     ProviderMetrics metrics = new ProviderMetrics(wiring.meters(), health, limits);
     adapter
@@ -170,6 +180,13 @@ public final class ProviderRegistry {
                         .withLoggingEnabled(false)),
             "provider-" + instance.name().replaceAll("[^A-Za-z0-9_-]", "_"));
     return new ChannelRoute.Instance(ref, health);
+  }
+
+  // switchboard.providers.<type>: where a provider type keeps its defaults (channels module).
+  private static Config typeDefaults(ActorContext<?> ctx, String type) {
+    Config root = ctx.getSystem().settings().config();
+    String path = ConfigUtil.joinPath("switchboard", "providers", type);
+    return root.hasPath(path) ? root.getConfig(path) : ConfigFactory.empty();
   }
 
   /** A registry of given providers, for tests and embedders. */

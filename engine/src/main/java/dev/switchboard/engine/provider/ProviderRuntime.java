@@ -34,6 +34,9 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Command> {
 
+  /** The code of a send whose session ended before the peer answered it. */
+  static final String CONNECTION_LOST = "provider_connection_lost";
+
   /** What the runtime accepts. */
   public sealed interface Command {}
 
@@ -462,9 +465,7 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
           .replyTo()
           .tell(
               new SendOutcome.TransientFailure(
-                  "provider_connection_lost",
-                  "the provider session ended before it answered",
-                  null));
+                  CONNECTION_LOST, "the provider session ended before it answered", null));
     }
     inFlight.clear();
     report();

@@ -1,6 +1,7 @@
 package dev.switchboard.engine.provider;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.time.Duration;
 
 /**
@@ -18,7 +19,8 @@ public record ProviderSettings(
     Duration restartMaxBackoff,
     double restartRandomFactor,
     Duration receiptCorrelationWindow,
-    int recentIds) {
+    int recentIds,
+    CircuitBreakerSettings circuitBreaker) {
 
   public static ProviderSettings create(Config root) {
     Config c = root.getConfig("switchboard.engine.provider-runtime");
@@ -33,7 +35,8 @@ public record ProviderSettings(
         c.getDuration("restart-backoff.max"),
         c.getDouble("restart-backoff.random-factor"),
         c.getDuration("receipt-correlation-window"),
-        c.getInt("recent-ids"));
+        c.getInt("recent-ids"),
+        CircuitBreakerSettings.create(c.getConfig("circuit-breaker")));
   }
 
   /** The limits of one instance: its adapter's, else its block's keys, else the defaults. */
@@ -45,5 +48,20 @@ public record ProviderSettings(
     return new ProviderLimits(
         instance.hasPath("window") ? instance.getInt("window") : limits.window(),
         instance.hasPath("tps") ? instance.getDouble("tps") : limits.perSecond());
+  }
+
+  /**
+   * The circuit breaker of one instance: its block's {@code circuit-breaker} keys, else its type's
+   * ({@code switchboard.providers.<type>.circuit-breaker}, given as {@code typeDefaults}), else the
+   * runtime's.
+   */
+  public CircuitBreakerSettings circuitBreakerFor(Config typeDefaults, Config instance) {
+    return circuitBreaker
+        .overriddenBy(block(typeDefaults, "circuit-breaker"))
+        .overriddenBy(block(instance, "circuit-breaker"));
+  }
+
+  private static Config block(Config config, String path) {
+    return config.hasPath(path) ? config.getConfig(path) : ConfigFactory.empty();
   }
 }

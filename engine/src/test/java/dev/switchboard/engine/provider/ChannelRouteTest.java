@@ -40,8 +40,10 @@ class ChannelRouteTest {
     clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
     first = testKit.createTestProbe();
     second = testKit.createTestProbe();
-    firstHealth = new ProviderHealth("first-" + id, "sms", "a:1", clock);
-    secondHealth = new ProviderHealth("second-" + id, "sms", "b:1", clock);
+    // Both open after two failures in a row, for 10 s; one successful trial closes them.
+    CircuitBreakerSettings breakers = TestBreakers.consecutive(2, Duration.ofSeconds(10), 1);
+    firstHealth = new ProviderHealth("first-" + id, "sms", "a:1", clock, breakers);
+    secondHealth = new ProviderHealth("second-" + id, "sms", "b:1", clock, breakers);
     route =
         new ChannelRoute(
             "sms",
@@ -158,6 +160,86 @@ class ChannelRouteTest {
 
     secondHealth.failed("peer closed");
     assertThat(route.available()).as("both down").isFalse();
+  }
+
+  @Test
+  void trafficMovesToTheSecondWhileTheFirstsBreakerIsOpenAndBackWhenATrialSucceeds()
+      throws Exception {
+    firstHealth.opened();
+    secondHealth.opened();
+    SendOutcome unavailable = new SendOutcome.TransientFailure("http_503", "unavailable", null);
+
+    assertThat(answered(sendAndAnswer(first, unavailable))).isEqualTo(unavailable);
+    assertThat(answered(sendAndAnswer(first, unavailable))).isEqualTo(unavailable);
+
+    assertThat(firstHealth.breaker().state()).isEqualTo(CircuitBreaker.State.OPEN);
+    assertThat(firstHealth.available()).as("its session is still up").isTrue();
+    assertThat(answered(sendAndAnswer(second, new SendOutcome.Sent("x-5"))))
+        .isEqualTo(new SendOutcome.Sent("x-5"));
+    assertThat(route.available()).isTrue();
+    first.expectNoMessage(Duration.ofMillis(100));
+
+    // Open for 10 s, then one trial goes to the first; meanwhile the rest still go to the second.
+    clock.advance(Duration.ofSeconds(10));
+    OutboundMessage trialMessage = message();
+    CompletableFuture<SendOutcome> trial = route.send(trialMessage, 1).toCompletableFuture();
+    ProviderRuntime.Send trialSend = first.expectMessageClass(ProviderRuntime.Send.class, WAIT);
+    assertThat(trialSend.message()).isSameAs(trialMessage);
+    assertThat(answered(sendAndAnswer(second, new SendOutcome.Sent("x-6"))))
+        .isEqualTo(new SendOutcome.Sent("x-6"));
+
+    trialSend.replyTo().tell(new SendOutcome.Sent("x-7"));
+    assertThat(answered(trial)).isEqualTo(new SendOutcome.Sent("x-7"));
+
+    assertThat(firstHealth.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    assertThat(answered(sendAndAnswer(first, new SendOutcome.Sent("x-8"))))
+        .isEqualTo(new SendOutcome.Sent("x-8"));
+    second.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aBadRecipientNeverMovesTraffic() throws Exception {
+    firstHealth.opened();
+    secondHealth.opened();
+    SendOutcome rejected = new SendOutcome.PermanentFailure("invalid_recipient", "no number");
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(answered(sendAndAnswer(first, rejected))).isEqualTo(rejected);
+    }
+
+    assertThat(firstHealth.breaker().state()).isEqualTo(CircuitBreaker.State.CLOSED);
+    second.expectNoMessage(Duration.ofMillis(100));
+  }
+
+  @Test
+  void withEveryBreakerOpenTheAttemptIsNotMadeAndTheChannelTakesNoWorkUntilTrialsAreDue()
+      throws Exception {
+    firstHealth.opened();
+    secondHealth.opened();
+    SendOutcome unavailable = new SendOutcome.TransientFailure("http_503", "unavailable", null);
+    answered(sendAndAnswer(first, unavailable));
+    answered(sendAndAnswer(first, unavailable));
+    answered(sendAndAnswer(second, unavailable));
+    answered(sendAndAnswer(second, unavailable));
+
+    assertThat(route.available()).isFalse();
+    CompletableFuture<SendOutcome> outcome = route.send(message(), 1).toCompletableFuture();
+    assertThat(outcome).isCompleted();
+    assertThat(((SendOutcome.NotAttempted) outcome.get()).reason())
+        .contains("breaker open")
+        .contains(firstHealth.provider());
+    first.expectNoMessage(Duration.ofMillis(100));
+    second.expectNoMessage(Duration.ofMillis(100));
+
+    clock.advance(Duration.ofSeconds(10));
+    assertThat(route.available()).as("trials due").isTrue();
+    CompletableFuture<SendOutcome> trial = route.send(message(), 1).toCompletableFuture();
+    first.expectMessageClass(ProviderRuntime.Send.class, WAIT);
+    assertThat(trial).isNotDone();
+  }
+
+  private static SendOutcome answered(CompletableFuture<SendOutcome> outcome) throws Exception {
+    return outcome.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private CompletableFuture<SendOutcome> sendAndAnswer(

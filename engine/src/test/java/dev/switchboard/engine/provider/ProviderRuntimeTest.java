@@ -57,7 +57,7 @@ class ProviderRuntimeTest {
     adapter = new FakeAdapter();
     index = new FakeIndex();
     meters = new SimpleMeterRegistry();
-    health = new ProviderHealth(name, "sms", adapter.peer(), Clock.systemUTC());
+    health = new ProviderHealth(name, "sms", adapter.peer(), Clock.systemUTC(), TestBreakers.off());
     replies = testKit.createTestProbe();
   }
 
@@ -371,7 +371,8 @@ class ProviderRuntimeTest {
         Duration.ofSeconds(1),
         0.0,
         Duration.ofSeconds(5),
-        1000);
+        1000,
+        TestBreakers.off());
   }
 
   private void start(ProviderLimits limits, ProviderSettings settings) {
