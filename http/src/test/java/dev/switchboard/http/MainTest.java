@@ -1,0 +1,78 @@
+package dev.switchboard.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the jar finds its configuration: a {@code -Dconfig.file} that includes the application's
+ * configuration keeps the {@code SWITCHBOARD_*} mappings, also when named without a directory; one
+ * that does not exist stops the start instead of running on defaults.
+ */
+class MainTest {
+  private static final String PROPERTY = "config.file";
+  private Path created;
+
+  @AfterEach
+  void restore() throws IOException {
+    System.clearProperty(PROPERTY);
+    if (created != null) {
+      Files.deleteIfExists(created);
+    }
+  }
+
+  @Test
+  void aConfigFileNamedWithoutADirectoryKeepsTheEnvironmentMappings() throws IOException {
+    // In the working directory, as an operator runs java -Dconfig.file=prod.conf -jar ...
+    created = Path.of("main-test-" + UUID.randomUUID() + ".conf");
+    Files.writeString(created, "include \"application\"\nswitchboard.http.host = \"10.0.0.1\"\n");
+    System.setProperty(PROPERTY, created.toString());
+
+    Config resolved = withEnvironment(Main.load(), Map.of("SWITCHBOARD_HTTP_PORT", "8443"));
+
+    assertThat(resolved.getInt("switchboard.http.port")).isEqualTo(8443);
+    assertThat(resolved.getString("switchboard.http.host")).isEqualTo("10.0.0.1");
+  }
+
+  @Test
+  void includeClasspathApplicationConfWorksFromAnyDirectory() throws IOException {
+    Path file = Files.createTempFile("main-test", ".conf");
+    Files.writeString(file, "include classpath(\"application.conf\")\n");
+    System.setProperty(PROPERTY, file.toString());
+
+    Config resolved =
+        withEnvironment(Main.load(), Map.of("SWITCHBOARD_HTTP_TLS_KEY_STORE", "/etc/api.p12"));
+
+    assertThat(resolved.getString("switchboard.http.tls.key-store")).isEqualTo("/etc/api.p12");
+  }
+
+  @Test
+  void aMissingConfigFileStopsTheStartWithOneLine() {
+    String missing = "/nonexistent/" + UUID.randomUUID() + "/prod.conf";
+    System.setProperty(PROPERTY, missing);
+
+    Throwable failure = catchThrowable(Main::load);
+
+    assertThat(failure).isInstanceOf(ConfigException.class);
+    assertThat(Main.describe(failure))
+        .isEqualTo("Invalid value at 'config.file': no file at " + missing);
+  }
+
+  // ${?VAR} looked up in the given map instead of the process's environment.
+  private static Config withEnvironment(Config application, Map<String, String> env) {
+    return application.resolveWith(
+        ConfigFactory.parseMap(env),
+        ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+  }
+}
