@@ -3,6 +3,7 @@ package dev.switchboard.engine;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import dev.switchboard.engine.message.ChannelKind;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,7 +26,8 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
   /**
    * Reads every channel under {@code switchboard.engine.channels}, in name order; a non-empty
    * {@code smppUri} (from {@code SWITCHBOARD_SMPP_URI}) puts an SMPP instance first on {@code sms},
-   * enabling that channel if it was not.
+   * enabling that channel if it was not. A channel set to {@code null} or with {@code enabled =
+   * off} is not served.
    */
   public static List<ChannelSettings> all(Config channels, String smppUri) {
     Config all = channels;
@@ -35,6 +37,9 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
     List<ChannelSettings> result = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (String name : all.root().keySet().stream().sorted().toList()) {
+      if (!enabled(all, name)) {
+        continue;
+      }
       Config block = all.getConfig(name);
       ChannelKind kind =
           ChannelKind.fromWireName(name)
@@ -59,6 +64,15 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
       throw new IllegalArgumentException("switchboard.engine.channels enables no channel");
     }
     return List.copyOf(result);
+  }
+
+  // `sandbox = null` or `sandbox { enabled = off }` turns a channel (here the default one) off.
+  private static boolean enabled(Config channels, String name) {
+    if (channels.root().get(name).valueType() == ConfigValueType.NULL) {
+      return false;
+    }
+    Config block = channels.getConfig(name);
+    return !block.hasPath("enabled") || block.getBoolean("enabled");
   }
 
   // Either `provider = <type>` (one instance, its settings beside it) or `providers = [{...}]`.
@@ -93,7 +107,8 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
     Map<String, Object> smpp = Map.of("type", "smpp", "name", "smpp", "uri", uri);
     List<Object> providers = new ArrayList<>();
     providers.add(smpp);
-    if (channels.hasPath("sms")) {
+    // The URI enables sms even where the configuration turned it off: it is the more explicit.
+    if (channels.hasPath("sms") && enabled(channels, "sms")) {
       Config sms = channels.getConfig("sms");
       for (ProviderInstance i : instances("sms", sms)) {
         Map<String, Object> existing = new java.util.HashMap<>(i.config().root().unwrapped());

@@ -117,6 +117,43 @@ class ChannelSettingsTest {
   }
 
   @Test
+  void aChannelSetToNullOrNotEnabledIsNotServed() {
+    Config reference = channels("sandbox { provider = sandbox }\nsms { provider = sandbox }");
+
+    List<ChannelSettings> nulled =
+        ChannelSettings.all(channels("sandbox = null").withFallback(reference), "");
+    List<ChannelSettings> off =
+        ChannelSettings.all(channels("sandbox { enabled = off }").withFallback(reference), "");
+
+    assertThat(nulled).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(off).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(
+            ChannelSettings.all(channels("sandbox { enabled = on }").withFallback(reference), ""))
+        .extracting(ChannelSettings::name)
+        .containsExactly("sandbox", "sms");
+  }
+
+  @Test
+  void theSandboxTurnedOffWithAnSmppUriLeavesSmsOverSmppAlone() {
+    List<ChannelSettings> all =
+        ChannelSettings.all(
+            channels("sandbox { provider = sandbox, enabled = false }\nsms { enabled = false }"),
+            SMPP_URI);
+
+    assertThat(all).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(names(all.get(0))).containsExactly("smpp");
+  }
+
+  @Test
+  void everyChannelOffIsRefused() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                ChannelSettings.all(channels("sandbox { provider = sandbox, enabled = off }"), ""))
+        .withMessageContaining("enables no channel");
+  }
+
+  @Test
   void aBlankSmppUriChangesNothing() {
     List<ChannelSettings> all = ChannelSettings.all(channels("sms { provider = http }"), "  ");
 

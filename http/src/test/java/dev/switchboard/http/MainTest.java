@@ -7,6 +7,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigResolveOptions;
+import dev.switchboard.engine.ChannelSettings;
+import dev.switchboard.engine.EngineSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,23 @@ class MainTest {
         withEnvironment(Main.load(), Map.of("SWITCHBOARD_HTTP_TLS_KEY_STORE", "/etc/api.p12"));
 
     assertThat(resolved.getString("switchboard.http.tls.key-store")).isEqualTo("/etc/api.p12");
+  }
+
+  @Test
+  void theEnvironmentTurnsTheSandboxOffAndSmsOverSmppOn() throws IOException {
+    Path file = Files.createTempFile("main-test", ".conf");
+    Files.writeString(file, "include classpath(\"application.conf\")\n");
+    System.setProperty(PROPERTY, file.toString());
+    Config application =
+        withEnvironment(
+            Main.load(),
+            Map.of(
+                "SWITCHBOARD_SANDBOX_ENABLED", "false",
+                "SWITCHBOARD_SMPP_URI", "smpp://sys:pw@127.0.0.1:2775?source=Switchboard"));
+
+    EngineSettings settings = EngineSettings.create(SwitchboardApp.configuration(application));
+
+    assertThat(settings.channels()).extracting(ChannelSettings::name).containsExactly("sms");
   }
 
   @Test
