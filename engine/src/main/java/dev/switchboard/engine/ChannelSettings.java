@@ -66,13 +66,15 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
     return List.copyOf(result);
   }
 
-  // `sandbox = null` or `sandbox { enabled = off }` turns a channel (here the default one) off.
+  // `sandbox = null` or `sandbox { enabled = off }` turns a channel (here the default one) off. An
+  // empty block is off too: application.conf's unset ${?SWITCHBOARD_SANDBOX_ENABLED} leaves one
+  // when a configuration replaced the channels (`channels = null`) before including it.
   private static boolean enabled(Config channels, String name) {
     if (channels.root().get(name).valueType() == ConfigValueType.NULL) {
       return false;
     }
     Config block = channels.getConfig(name);
-    return !block.hasPath("enabled") || block.getBoolean("enabled");
+    return !block.isEmpty() && (!block.hasPath("enabled") || block.getBoolean("enabled"));
   }
 
   // Either `provider = <type>` (one instance, its settings beside it) or `providers = [{...}]`.

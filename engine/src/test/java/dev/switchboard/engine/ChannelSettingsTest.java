@@ -117,7 +117,7 @@ class ChannelSettingsTest {
   }
 
   @Test
-  void aChannelSetToNullOrNotEnabledIsNotServed() {
+  void aChannelSetToNullEmptyOrNotEnabledIsNotServed() {
     Config reference = channels("sandbox { provider = sandbox }\nsms { provider = sandbox }");
 
     List<ChannelSettings> nulled =
@@ -125,8 +125,12 @@ class ChannelSettingsTest {
     List<ChannelSettings> off =
         ChannelSettings.all(channels("sandbox { enabled = off }").withFallback(reference), "");
 
+    List<ChannelSettings> empty =
+        ChannelSettings.all(channels("sandbox {}\nsms { provider = sandbox }"), "");
+
     assertThat(nulled).extracting(ChannelSettings::name).containsExactly("sms");
     assertThat(off).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(empty).extracting(ChannelSettings::name).containsExactly("sms");
     assertThat(
             ChannelSettings.all(channels("sandbox { enabled = on }").withFallback(reference), ""))
         .extracting(ChannelSettings::name)

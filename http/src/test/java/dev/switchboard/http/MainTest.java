@@ -77,6 +77,29 @@ class MainTest {
   }
 
   @Test
+  void theProductionGuidesFileTakesItsSettingsAndLetsTheEnvironmentWin() throws IOException {
+    Path file = Files.createTempFile("main-test", ".conf");
+    Files.writeString(
+        file,
+        "switchboard.http.port = 9000\n"
+            + "switchboard.engine.channels = null\n"
+            + "switchboard.engine.channels { sms { provider = sandbox } }\n"
+            + "include classpath(\"application.conf\")\n");
+    System.setProperty(PROPERTY, file.toString());
+
+    Config unset = SwitchboardApp.configuration(withEnvironment(Main.load(), Map.of()));
+    Config set =
+        SwitchboardApp.configuration(
+            withEnvironment(Main.load(), Map.of("SWITCHBOARD_HTTP_PORT", "9100")));
+
+    assertThat(unset.getInt("switchboard.http.port")).isEqualTo(9000);
+    assertThat(set.getInt("switchboard.http.port")).isEqualTo(9100);
+    assertThat(EngineSettings.create(unset).channels())
+        .extracting(ChannelSettings::name)
+        .containsExactly("sms");
+  }
+
+  @Test
   void aMissingConfigFileStopsTheStartWithOneLine() {
     String missing = "/nonexistent/" + UUID.randomUUID() + "/prod.conf";
     System.setProperty(PROPERTY, missing);
@@ -88,10 +111,10 @@ class MainTest {
         .isEqualTo("Invalid value at 'config.file': no file at " + missing);
   }
 
-  // ${?VAR} looked up in the given map instead of the process's environment.
+  // ${?VAR} looked up in the given map (as top-level keys) instead of the process's environment.
   private static Config withEnvironment(Config application, Map<String, String> env) {
-    return application.resolveWith(
-        ConfigFactory.parseMap(env),
-        ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+    return application
+        .withFallback(ConfigFactory.parseMap(env))
+        .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
   }
 }
