@@ -3,6 +3,7 @@ package dev.switchboard.engine;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import dev.switchboard.engine.message.ChannelKind;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,13 +28,18 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
   /**
    * Reads every channel under {@code switchboard.engine.channels}, in name order, with the provider
    * instances the environment enables ({@code switchboard.engine.environment-providers}) first in
-   * their channel, enabling that channel if it was not.
+   * their channel, enabling that channel if it was not. A channel set to {@code null} or with
+   * {@code enabled = off} is not served, unless the environment enables a provider for it: that is
+   * the more explicit.
    */
   public static List<ChannelSettings> all(Config channels, Config environmentProviders) {
     Config all = withEnvironment(channels, EnvironmentProvider.enabled(environmentProviders));
     List<ChannelSettings> result = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (String name : all.root().keySet().stream().sorted().toList()) {
+      if (!enabled(all, name)) {
+        continue;
+      }
       Config block = all.getConfig(name);
       ChannelKind kind =
           ChannelKind.fromWireName(name)
@@ -58,6 +64,17 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
       throw new IllegalArgumentException("switchboard.engine.channels enables no channel");
     }
     return List.copyOf(result);
+  }
+
+  // `sandbox = null` or `sandbox { enabled = off }` turns a channel (here the default one) off. An
+  // empty block is off too: application.conf's unset ${?SWITCHBOARD_SANDBOX_ENABLED} leaves one
+  // when a configuration replaced the channels (`channels = null`) before including it.
+  private static boolean enabled(Config channels, String name) {
+    if (channels.root().get(name).valueType() == ConfigValueType.NULL) {
+      return false;
+    }
+    Config block = channels.getConfig(name);
+    return !block.isEmpty() && (!block.hasPath("enabled") || block.getBoolean("enabled"));
   }
 
   // Either `provider = <type>` (one instance, its settings beside it) or `providers = [{...}]`.
@@ -101,7 +118,7 @@ public record ChannelSettings(String name, ChannelKind kind, List<ProviderInstan
     for (Map.Entry<String, List<Object>> entry : byChannel.entrySet()) {
       String channel = entry.getKey();
       List<Object> providers = new ArrayList<>(entry.getValue());
-      if (channels.hasPath(channel)) {
+      if (channels.hasPath(channel) && enabled(channels, channel)) {
         for (ProviderInstance i : instances(channel, channels.getConfig(channel))) {
           Map<String, Object> existing = new HashMap<>(i.config().root().unwrapped());
           existing.put("type", i.type());

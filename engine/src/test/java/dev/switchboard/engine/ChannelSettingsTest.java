@@ -128,6 +128,50 @@ class ChannelSettingsTest {
   }
 
   @Test
+  void aChannelSetToNullEmptyOrNotEnabledIsNotServed() {
+    Config reference = channels("sandbox { provider = sandbox }\nsms { provider = sandbox }");
+
+    List<ChannelSettings> nulled =
+        ChannelSettings.all(channels("sandbox = null").withFallback(reference), NO_ENVIRONMENT);
+    List<ChannelSettings> off =
+        ChannelSettings.all(
+            channels("sandbox { enabled = off }").withFallback(reference), NO_ENVIRONMENT);
+
+    List<ChannelSettings> empty =
+        ChannelSettings.all(channels("sandbox {}\nsms { provider = sandbox }"), NO_ENVIRONMENT);
+
+    assertThat(nulled).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(off).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(empty).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(
+            ChannelSettings.all(
+                channels("sandbox { enabled = on }").withFallback(reference), NO_ENVIRONMENT))
+        .extracting(ChannelSettings::name)
+        .containsExactly("sandbox", "sms");
+  }
+
+  @Test
+  void theSandboxTurnedOffWithAnSmppUriLeavesSmsOverSmppAlone() {
+    List<ChannelSettings> all =
+        ChannelSettings.all(
+            channels("sandbox { provider = sandbox, enabled = false }\nsms { enabled = false }"),
+            smpp(SMPP_URI));
+
+    assertThat(all).extracting(ChannelSettings::name).containsExactly("sms");
+    assertThat(names(all.get(0))).containsExactly("smpp");
+  }
+
+  @Test
+  void everyChannelOffIsRefused() {
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                ChannelSettings.all(
+                    channels("sandbox { provider = sandbox, enabled = off }"), NO_ENVIRONMENT))
+        .withMessageContaining("enables no channel");
+  }
+
+  @Test
   void aBlankSmppUriChangesNothing() {
     List<ChannelSettings> all =
         ChannelSettings.all(channels("sms { provider = http }"), smpp("  "));

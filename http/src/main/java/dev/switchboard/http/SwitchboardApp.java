@@ -25,6 +25,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -75,6 +76,8 @@ public final class SwitchboardApp implements AutoCloseable {
     Config config = configuration(application);
     EngineSettings settings = EngineSettings.create(config);
     HttpSettings http = HttpSettings.create(config);
+    // Before anything starts: a key store that does not open stops the node here, in one line.
+    Optional<ServerTls> tls = http.tls().map(ServerTls::open);
     ApiKeys keys = ApiKeys.create(config, settings.db().dataDir());
     RateLimits limits = RateLimits.create(config);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -98,7 +101,8 @@ public final class SwitchboardApp implements AutoCloseable {
                       "HTTP API",
                       http.host(),
                       http.port(),
-                      http.unbindDeadline())
+                      http.unbindDeadline(),
+                      tls)
                   .whenComplete(completing(bound));
               HttpServer.start(
                       ctx.getSystem(),
@@ -106,7 +110,9 @@ public final class SwitchboardApp implements AutoCloseable {
                       "management (health, metrics)",
                       http.managementHost(),
                       http.managementPort(),
-                      http.unbindDeadline())
+                      http.unbindDeadline(),
+                      // Plain HTTP: it is bound to loopback (or a private interface) for probes.
+                      Optional.empty())
                   .whenComplete(completing(managementBound));
               return Behaviors.withTimers(
                   timers -> {

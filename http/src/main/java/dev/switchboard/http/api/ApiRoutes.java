@@ -6,7 +6,9 @@ import dev.switchboard.http.auth.RateLimits;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedHeaderRejection;
@@ -134,10 +136,19 @@ public final class ApiRoutes extends AllDirectives {
             rejections ->
                 complete(
                     ApiError.of(
-                        StatusCodes.METHOD_NOT_ALLOWED,
-                        "method_not_allowed",
-                        "method not allowed here",
-                        null)))
+                            StatusCodes.METHOD_NOT_ALLOWED,
+                            "method_not_allowed",
+                            "method not allowed here",
+                            null)
+                        // HTTP requires a 405 to say which methods the resource takes.
+                        .addHeader(
+                            RawHeader.create(
+                                "Allow",
+                                rejections.stream()
+                                    .map(r -> r.supported().name())
+                                    .distinct()
+                                    .sorted()
+                                    .collect(Collectors.joining(", "))))))
         .handle(
             MalformedHeaderRejection.class,
             rejection ->

@@ -70,6 +70,76 @@ class ApiKeysTest {
   }
 
   @Test
+  void anAccountMayHaveSeveralKeysForRotation() throws Exception {
+    ApiKeys keys =
+        ApiKeys.create(
+            config(
+                "switchboard.http.api-key = \"sb_default_key_1\"\n"
+                    + "switchboard.http.accounts = [{ id = \"acme\", key-sha256 = [\""
+                    + ApiKeys.sha256("sb_acme_new")
+                    + "\", \""
+                    + ApiKeys.sha256("sb_acme_old")
+                    + "\"] }]"),
+            dataDir);
+
+    assertThat(keys.authenticate("sb_acme_new")).contains(new Account("acme"));
+    assertThat(keys.authenticate("sb_acme_old")).contains(new Account("acme"));
+    assertThat(keys.authenticate("sb_acme_other")).isEmpty();
+  }
+
+  @Test
+  void anAccountConfiguredTwiceIsRefusedBeforeAnythingStarts() {
+    for (String id : new String[] {"acme", "default"}) {
+      String accounts =
+          "switchboard.http.accounts = [{ id = \""
+              + id
+              + "\", key-sha256 = \""
+              + ApiKeys.sha256("k1")
+              + "\" }, { id = \"acme\", key-sha256 = \""
+              + ApiKeys.sha256("k2")
+              + "\" }]";
+
+      assertThatIllegalArgumentException()
+          .isThrownBy(
+              () ->
+                  ApiKeys.create(
+                      config("switchboard.http.api-key = \"sb_x\"\n" + accounts), dataDir))
+          .withMessageContaining("'" + id + "' is configured twice");
+    }
+    assertThat(dataDir.resolve(ApiKeys.KEY_FILE)).doesNotExist();
+  }
+
+  @Test
+  void oneKeyForTwoAccountsIsRefused() {
+    String shared = ApiKeys.sha256("sb_shared");
+
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                ApiKeys.create(
+                    config(
+                        "switchboard.http.api-key = \"sb_x\"\n"
+                            + "switchboard.http.accounts = [{ id = \"acme\", key-sha256 = \""
+                            + shared
+                            + "\" }, { id = \"beta\", key-sha256 = [\""
+                            + shared
+                            + "\"] }]"),
+                    dataDir))
+        .withMessageContaining("a key-sha256 of beta is also a key of acme");
+    assertThatIllegalArgumentException()
+        .isThrownBy(
+            () ->
+                ApiKeys.create(
+                    config(
+                        "switchboard.http.api-key = \"sb_shared\"\n"
+                            + "switchboard.http.accounts = [{ id = \"acme\", key-sha256 = \""
+                            + shared
+                            + "\" }]"),
+                    dataDir))
+        .withMessageContaining("switchboard.http.api-key is also a key of the account acme");
+  }
+
+  @Test
   void accountKeyHashThatIsNot64HexDigitsIsRejected() {
     String tooShort = ApiKeys.sha256("k").substring(1);
     String notHex = "z" + ApiKeys.sha256("k").substring(1);

@@ -266,6 +266,14 @@ class BadInputTest {
     assertThat(wrongMethod.status()).isEqualTo(405);
     assertThat(wrongMethod.json().path("error").path("code").asText())
         .isEqualTo("method_not_allowed");
+    assertThat(wrongMethod.header("Allow")).isEqualTo("POST");
+    assertThat(
+            node.send(
+                    HttpRequest.newBuilder(node.uri("/health/ready"))
+                        .POST(HttpRequest.BodyPublishers.noBody())
+                        .build())
+                .header("Allow"))
+        .isEqualTo("GET");
   }
 
   @Test

@@ -38,13 +38,16 @@ public final class TestNode implements AutoCloseable {
   private final SwitchboardApp app;
   private final String apiKey;
   private final Path dataDir;
-  private final HttpClient client =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String scheme;
+  private final HttpClient client;
 
-  private TestNode(SwitchboardApp app, String apiKey, Path dataDir) {
+  private TestNode(SwitchboardApp app, String apiKey, Path dataDir, TestKeyStore tls) {
     this.app = app;
     this.apiKey = apiKey;
     this.dataDir = dataDir;
+    this.scheme = tls == null ? "http" : "https";
+    HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+    this.client = (tls == null ? client : client.sslContext(tls.trustingContext())).build();
   }
 
   /**
@@ -63,7 +66,27 @@ public final class TestNode implements AutoCloseable {
     settings.put("switchboard.db.user", POSTGRES_USER);
     settings.putAll(overrides);
     try {
-      return startWith(amqpUri, Files.createTempDirectory("switchboard-test"), settings);
+      return startWith(amqpUri, Files.createTempDirectory("switchboard-test"), settings, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * As {@link #start}, with the API port serving HTTPS from {@code keyStore}; this node's requests
+   * to the API trust that certificate alone (the management port stays plain HTTP).
+   */
+  public static TestNode startHttps(
+      String amqpUri, TestKeyStore keyStore, Map<String, Object> overrides) {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("switchboard.db.url", POSTGRES_URL);
+    settings.put("switchboard.db.user", POSTGRES_USER);
+    settings.put("switchboard.http.tls.key-store", keyStore.path().toString());
+    settings.put("switchboard.http.tls.key-store-password", keyStore.password());
+    settings.putAll(overrides);
+    try {
+      return awaitReady(
+          startWith(amqpUri, Files.createTempDirectory("switchboard-test"), settings, keyStore));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,7 +95,7 @@ public final class TestNode implements AutoCloseable {
   /** A node on {@code amqpUri} with the embedded H2 journal in {@code dataDir}. */
   public static TestNode startEmbedded(
       String amqpUri, Path dataDir, Map<String, Object> overrides) {
-    return awaitReady(startWith(amqpUri, dataDir, overrides));
+    return awaitReady(startWith(amqpUri, dataDir, overrides, null));
   }
 
   private static TestNode awaitReady(TestNode node) {
@@ -111,7 +134,8 @@ public final class TestNode implements AutoCloseable {
             });
   }
 
-  private static TestNode startWith(String amqpUri, Path dataDir, Map<String, Object> overrides) {
+  private static TestNode startWith(
+      String amqpUri, Path dataDir, Map<String, Object> overrides, TestKeyStore tls) {
     String apiKey = "test-" + UUID.randomUUID();
     Map<String, Object> settings = new HashMap<>();
     settings.put("switchboard.http.host", "127.0.0.1");
@@ -140,7 +164,8 @@ public final class TestNode implements AutoCloseable {
                         + " sandbox { provider = sandbox, ledger = on },"
                         + " sms { provider = sandbox, ledger = on } }"));
     try {
-      return new TestNode(SwitchboardApp.start(config, Duration.ofSeconds(60)), apiKey, dataDir);
+      return new TestNode(
+          SwitchboardApp.start(config, Duration.ofSeconds(60)), apiKey, dataDir, tls);
     } catch (Exception e) {
       throw new IllegalStateException("the node did not start", e);
     }
@@ -154,8 +179,9 @@ public final class TestNode implements AutoCloseable {
     return dataDir;
   }
 
+  /** A path on the API port, {@code https} when the node serves TLS. */
   public URI uri(String path) {
-    return URI.create("http://127.0.0.1:" + app.port() + path);
+    return URI.create(scheme + "://127.0.0.1:" + app.port() + path);
   }
 
   /** A path on the management port (detailed health, metrics). */
