@@ -3,6 +3,11 @@ package dev.switchboard.http.messenger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.engine.testing.SharedBroker;
@@ -29,6 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code messenger} channel for real: the API, RabbitMQ, the journal on PostgreSQL, the
@@ -48,6 +54,8 @@ class MessengerFlowTest {
   // The receipt index outlives this run in the shared database: an instance name of its own.
   private static final String PROVIDER = "fb-" + UUID.randomUUID().toString().substring(0, 8);
 
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private Level logLevel;
   private MessengerStub stub;
   private Receiver receiver;
   private String amqpUri;
@@ -56,6 +64,12 @@ class MessengerFlowTest {
 
   @BeforeAll
   void start() throws Exception {
+    // Every line Switchboard logs, debug included, is searched for the secrets.
+    Logger switchboard = (Logger) LoggerFactory.getLogger("dev.switchboard");
+    logLevel = switchboard.getLevel();
+    switchboard.setLevel(Level.DEBUG);
+    logs.start();
+    switchboard.addAppender(logs);
     stub = MessengerStub.start(TOKEN, APP_SECRET);
     receiver = Receiver.start(WEBHOOK_SECRET);
     amqpUri = SharedBroker.freshVhostUri("messenger");
@@ -107,6 +121,9 @@ class MessengerFlowTest {
       Resources.closeAll(traffic, node, stub, receiver);
     } finally {
       SharedBroker.deleteVhost(SharedBroker.vhostOf(amqpUri));
+      Logger switchboard = (Logger) LoggerFactory.getLogger("dev.switchboard");
+      switchboard.detachAppender(logs);
+      switchboard.setLevel(logLevel);
     }
   }
 
@@ -334,6 +351,23 @@ class MessengerFlowTest {
     awaitStatus(id, "delivered");
     assertThat(onlyTakenFor(psid).text()).isEqualTo("token trouble");
     assertThat(node.get("/v1/messages/" + id).json().path("attempts").asInt()).isEqualTo(2);
+    // Neither the token nor the secrets in any log line so far, this refusal's included.
+    List<String> lines = logged();
+    assertThat(lines).anyMatch(line -> line.contains("messenger token refused"));
+    assertThat(lines)
+        .allSatisfy(line -> assertThat(line).doesNotContain(TOKEN, APP_SECRET, VERIFY_TOKEN));
+    assertThat(node.get("/v1/messages/" + id).body()).doesNotContain(TOKEN);
+  }
+
+  private List<String> logged() {
+    List<String> lines = new ArrayList<>();
+    for (ILoggingEvent event : List.copyOf(logs.list)) {
+      lines.add(event.getFormattedMessage());
+      for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+        lines.add(t.getClassName() + ": " + t.getMessage());
+      }
+    }
+    return lines;
   }
 
   @Test
