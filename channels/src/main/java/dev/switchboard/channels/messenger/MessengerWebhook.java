@@ -76,7 +76,8 @@ final class MessengerWebhook implements ProviderEndpoint {
             settings.verifyToken(), request.queryParameter("hub.verify_token").orElse(null));
     String challenge = request.queryParameter("hub.challenge").orElse("");
     if (!subscribe || !token || challenge.isEmpty()) {
-      log.warn(
+      // Anyone may call: counted (outcome forbidden), and logged only at debug.
+      log.debug(
           "messenger handshake refused: channel={} provider={} mode={} tokenMatches={}",
           channel,
           provider,
