@@ -22,6 +22,7 @@ import dev.switchboard.testkit.messenger.GraphFailure;
 import dev.switchboard.testkit.messenger.MessengerStub;
 import dev.switchboard.testkit.messenger.StubRequest;
 import dev.switchboard.testkit.messenger.WebhookCall;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +38,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code messenger} channel for real: the API, RabbitMQ, the journal on PostgreSQL, the
- * Messenger provider calling the Send API of a {@link MessengerStub} over HTTP, and the stub
- * calling our webhook as Meta does (signed deliveries, reads, people's messages, the handshake).
- * Each error class ends in the status, code and retry behaviour PROVIDERS.md gives it; traffic
- * through failures ends with the fault suite's checker, counting what the stub took.
+ * The {@code messenger} channel for real: the API, RabbitMQ, the embedded journal, the Messenger
+ * provider calling the Send API of a {@link MessengerStub} over HTTP, and the stub calling our
+ * webhook as Meta does (signed deliveries, reads, people's messages, the handshake). Each error
+ * class ends in the status, code and retry behaviour PROVIDERS.md gives it; traffic through
+ * failures ends with the fault suite's checker, counting what the stub took.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MessengerFlowTest {
@@ -73,9 +74,12 @@ class MessengerFlowTest {
     stub = MessengerStub.start(TOKEN, APP_SECRET);
     receiver = Receiver.start(WEBHOOK_SECRET);
     amqpUri = SharedBroker.freshVhostUri("messenger");
+    // The embedded journal: the webhook outbox of a shared PostgreSQL is also read by the nodes of
+    // other test runs, which would sign this run's events with their own secrets.
     node =
-        TestNode.start(
+        TestNode.startEmbedded(
             amqpUri,
+            Files.createTempDirectory("messenger-flow"),
             Map.ofEntries(
                 Map.entry("switchboard.http.webhook-url", receiver.url()),
                 Map.entry("switchboard.http.webhook-secret", WEBHOOK_SECRET),
