@@ -520,7 +520,13 @@ public final class MessageEntity
       return Effect().stash();
     }
     // A receipt may also end a message whose retry is scheduled: an earlier attempt got through.
-    if (state.status() != MessageStatus.SENT && state.status() != MessageStatus.RETRYING) {
+    // A delivered message may still be read.
+    boolean readAfterDelivery =
+        record.receipt().outcome() == DeliveryReceipt.Outcome.READ
+            && state.status() == MessageStatus.DELIVERED;
+    if (state.status() != MessageStatus.SENT
+        && state.status() != MessageStatus.RETRYING
+        && !readAfterDelivery) {
       context
           .getLog()
           .info(
@@ -549,12 +555,27 @@ public final class MessageEntity
             s -> {
               if (s.status().isTerminal()) {
                 timers.cancel(RetryDue.INSTANCE);
-                settled(s).whenComplete((ok, error) -> recorded(record));
+                CompletableFuture<Void> implied = impliedDelivery(state, s, receipt.at());
+                CompletableFuture<Void> ended = settled(s).toCompletableFuture();
+                CompletableFuture.allOf(implied, ended)
+                    .whenComplete((ok, error) -> recorded(record));
               } else {
                 // One part of a longer message: the rest are still to come.
                 recorded(record);
               }
             });
+  }
+
+  // A read receipt that came before any delivery receipt: the delivered step it implies is
+  // counted and reported to the customer as well, so a receiver waiting for "delivered" hears it.
+  private CompletableFuture<Void> impliedDelivery(
+      MessageState before, MessageState after, Instant at) {
+    if (after.status() != MessageStatus.READ || before.status() == MessageStatus.DELIVERED) {
+      return CompletableFuture.completedFuture(null);
+    }
+    MessageState delivered = before.moved(MessageStatus.DELIVERED, null, at);
+    deps.metrics().reached(delivered.message().channel(), MessageStatus.DELIVERED);
+    return deps.events().statusChanged(delivered.view()).toCompletableFuture();
   }
 
   private static void recorded(RecordReceipt record) {
@@ -699,6 +720,7 @@ public final class MessageEntity
   private static MessageState applyReceipt(MessageState state, ReceiptRecorded receipt) {
     return switch (receipt.outcome()) {
       case DELIVERED -> state.partDelivered(receipt.providerMessageId(), receipt.at());
+      case READ -> state.read(receipt.at());
       case EXPIRED -> state.moved(MessageStatus.EXPIRED, null, receipt.at());
       case FAILED ->
           state.moved(

@@ -84,6 +84,16 @@ record MessageState(
         receiptWindowClosed);
   }
 
+  /**
+   * A receipt reported the message read: it is {@code read}, after a {@code delivered} step of the
+   * same time when no receipt had delivered it yet (a message read was delivered).
+   */
+  MessageState read(Instant at) {
+    MessageState delivered =
+        status == MessageStatus.DELIVERED ? this : moved(MessageStatus.DELIVERED, null, at);
+    return delivered.moved(MessageStatus.READ, null, at);
+  }
+
   /** To {@code status}; the error becomes {@code newError} (null clears it). */
   MessageState moved(MessageStatus status, MessageError newError, Instant at) {
     return next(status, attempts, at, null, newError);

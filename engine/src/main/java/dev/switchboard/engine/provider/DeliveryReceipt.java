@@ -4,8 +4,8 @@ import dev.switchboard.engine.CborSerializable;
 import java.time.Instant;
 
 /**
- * A provider's final word on a message it took: delivered to the handset, or not. Travels through
- * the channel's receipts queue, where it is matched to its message.
+ * A provider's word on a message it took: delivered to the handset (or read there), or not. Travels
+ * through the channel's receipts queue, where it is matched to its message.
  *
  * @param provider the instance that took the message (the receipt index is per instance)
  * @param providerMessageId the id the provider gave the message (or one of its parts)
@@ -22,8 +22,10 @@ public record DeliveryReceipt(
     Instant at)
     implements CborSerializable {
 
+  /** What the provider reports; {@code READ} also means delivered (a read message was). */
   public enum Outcome {
     DELIVERED,
+    READ,
     FAILED,
     EXPIRED
   }

@@ -396,6 +396,72 @@ class MessageEntityTest {
   }
 
   @Test
+  void aReadReceiptAfterDeliveryMakesTheMessageRead() {
+    sendAs(message(), new SendOutcome.Sent("prov-r1"));
+    entity.runCommand(new RecordReceipt(receipt("prov-r1", DeliveryReceipt.Outcome.DELIVERED)));
+
+    CommandResult<Command, Event, MessageState> read =
+        entity.runCommand(new RecordReceipt(receipt("prov-r1", DeliveryReceipt.Outcome.READ)));
+
+    assertThat(read.eventOfType(ReceiptRecorded.class).outcome())
+        .isEqualTo(DeliveryReceipt.Outcome.READ);
+    assertThat(statuses(read.state()))
+        .containsExactly(
+            MessageStatus.ACCEPTED,
+            MessageStatus.SENDING,
+            MessageStatus.SENT,
+            MessageStatus.DELIVERED,
+            MessageStatus.READ);
+    assertThat(read().terminal()).isTrue();
+    // Replayed, it is the same.
+    entity.restart();
+    assertThat(read().status()).isEqualTo(MessageStatus.READ);
+  }
+
+  @Test
+  void aReadReceiptBeforeAnyDeliveryReceiptImpliesDeliveredAndReportsBothSteps() {
+    sendAs(messageWithCallback(), new SendOutcome.Sent("prov-r2"));
+
+    CommandResult<Command, Event, MessageState> read =
+        entity.runCommand(new RecordReceipt(receipt("prov-r2", DeliveryReceipt.Outcome.READ)));
+
+    assertThat(statuses(read.state()))
+        .containsExactly(
+            MessageStatus.ACCEPTED,
+            MessageStatus.SENDING,
+            MessageStatus.SENT,
+            MessageStatus.DELIVERED,
+            MessageStatus.READ);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                events
+                    .statuses()
+                    .containsAll(List.of(MessageStatus.DELIVERED, MessageStatus.READ)));
+    MessageView delivered =
+        events.views.stream().filter(v -> v.status() == MessageStatus.DELIVERED).findFirst().get();
+    assertThat(delivered.history()).hasSize(4);
+    assertThat(
+            meters
+                .counter("switchboard.messages", "channel", "sandbox", "status", "delivered")
+                .count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aDeliveryReceiptAfterReadChangesNothing() {
+    sendAs(message(), new SendOutcome.Sent("prov-r3"));
+    entity.runCommand(new RecordReceipt(receipt("prov-r3", DeliveryReceipt.Outcome.READ)));
+
+    CommandResult<Command, Event, MessageState> late =
+        entity.runCommand(new RecordReceipt(receipt("prov-r3", DeliveryReceipt.Outcome.DELIVERED)));
+
+    assertThat(late.hasNoEvents()).isTrue();
+    assertThat(late.state().status()).isEqualTo(MessageStatus.READ);
+  }
+
+  @Test
   void receiptThatOvertakesTheProviderAnswerIsKeptUntilTheSendIsRecorded() {
     OutboundMessage message = message();
     accept(message);

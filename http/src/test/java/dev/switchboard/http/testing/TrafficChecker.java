@@ -36,9 +36,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * Close it before the node: it watches {@code /health/live} while open.
  */
 public final class TrafficChecker implements AutoCloseable {
-  private static final Set<String> TERMINAL = Set.of("delivered", "failed");
+  private static final Set<String> TERMINAL = Set.of("delivered", "read", "failed");
   private static final String ACCOUNT = "default";
-  // The channels TestNode enables: their queues hold what is still in flight.
+  // The channels TestNode enables: their queues hold what is still in flight (with those of any
+  // other channel the checker sent to).
   private static final List<String> CHANNEL_QUEUES =
       List.of(new Topology("sandbox", 1).queue(), new Topology("sms", 1).queue());
   // Quorum queues publish their counts every 5 s: a reading taken sooner after the last message
@@ -332,9 +333,11 @@ public final class TrafficChecker implements AutoCloseable {
     }
     try {
       List<QueueCounts> counts = new ArrayList<>();
+      Set<String> queues = new java.util.LinkedHashSet<>(CHANNEL_QUEUES);
+      sent.forEach(s -> queues.add(new Topology(s.channel(), 1).queue()));
       for (Broker broker : brokers) {
         Map<String, QueueCounts> all = broker.queueCounts();
-        for (String queue : CHANNEL_QUEUES) {
+        for (String queue : queues) {
           QueueCounts q = all.get(queue);
           if (q == null) {
             throw new IllegalStateException("no queue " + queue + " among " + all.values());
