@@ -149,17 +149,33 @@ class SmsOverTwilioTest {
   }
 
   @Test
-  void anUnsubscribedRecipientFailsAtOnceAsOptedOut() {
-    stub.failRecipient("+447700900203", TwilioFailure.unsubscribed());
+  void anUnsubscribedRecipientFailsAtOnceAsOptedOutAndIsNotTriedAgain() {
+    // Opt-outs outlive the run in the shared database: a recipient of this run's own.
+    String to =
+        String.format(
+            "+44770%07d", java.util.concurrent.ThreadLocalRandom.current().nextInt(10_000_000));
+    stub.failRecipient(to, TwilioFailure.unsubscribed());
 
-    String id = send("+447700900203", "after STOP");
+    String id = send(to, "after STOP");
 
     awaitStatus(id, "failed");
     JsonNode read = node.get("/v1/messages/" + id).json();
     assertThat(read.path("error").path("code").asText()).isEqualTo("recipient_opted_out");
     assertThat(read.path("error").path("message").asText()).contains("21610");
     assertThat(read.path("attempts").asInt()).isEqualTo(1);
-    assertThat(stub.acceptedFor("+447700900203")).isEmpty();
+    assertThat(stub.acceptedFor(to)).isEmpty();
+    long sends = sends(stub);
+
+    // Twilio's word is recorded as an opt-out: the next send fails without reaching Twilio.
+    String next = send(to, "after STOP, again");
+    awaitStatus(next, "failed");
+    assertThat(node.get("/v1/messages/" + next).json().path("error").path("code").asText())
+        .isEqualTo("recipient_opted_out");
+    assertThat(sends(stub)).isEqualTo(sends);
+  }
+
+  private static long sends(TwilioStub stub) {
+    return stub.requests().stream().filter(r -> r.method().equals("POST")).count();
   }
 
   @Test
