@@ -142,6 +142,7 @@ public final class ProviderHealth implements HealthComponent {
     details.put("queued", queued);
     details.put("throttled", isThrottled());
     details.put("throttledBy", isThrottled() ? throttledBy : null);
+    details.put("throttledUntil", isThrottled() ? throttledUntil.toString() : null);
     return new ComponentReport(connected(), details);
   }
 }
