@@ -32,6 +32,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -140,6 +141,11 @@ public final class XStub implements AutoCloseable {
       return new Failure(status, body.toString(), JSON, Map.of());
     }
 
+    /** The token endpoint's OAuth error, {@code {"error","error_description"}}. */
+    public static Failure oauth(int status, String error, String description) {
+      return oauthError(status, error, description);
+    }
+
     /** As X answers a server error. */
     public static Failure serverError(int status) {
       return problem(status, "about:blank", "Service Unavailable", "Service Unavailable");
@@ -174,6 +180,7 @@ public final class XStub implements AutoCloseable {
   private final ConcurrentLinkedQueue<Dm> accepted = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<String> refreshesUsed = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
   private final int port;
   private HttpServer server;
 
@@ -258,6 +265,11 @@ public final class XStub implements AutoCloseable {
     return refreshToken;
   }
 
+  /** Requests to the token endpoint, refused ones included. */
+  public int tokenRequests() {
+    return tokenRequests.get();
+  }
+
   /** The refresh tokens successfully used, in order. */
   public List<String> refreshesUsed() {
     return List.copyOf(refreshesUsed);
@@ -272,16 +284,27 @@ public final class XStub implements AutoCloseable {
     }
   }
 
-  /** Every DM send is refused {@code 429 usage-capped} until {@code until}; null lifts it. */
+  /**
+   * Every DM send is refused {@code 429 usage-capped} until {@code until} (rounded up to a whole
+   * second, as X's reset times are); null lifts it.
+   */
   public synchronized void usageCap(String period, Instant until) {
     capPeriod = period;
-    cappedUntil = until;
+    cappedUntil = until == null ? null : wholeSecond(until);
   }
 
-  /** The current rate-limit window: {@code remaining} sends left until {@code reset}. */
+  // X's reset times are whole epoch seconds: so are the stub's.
+  private static Instant wholeSecond(Instant at) {
+    return Instant.ofEpochSecond(at.getEpochSecond() + (at.getNano() > 0 ? 1 : 0));
+  }
+
+  /**
+   * The current rate-limit window: {@code remaining} sends left until {@code reset} (rounded up to
+   * a whole second).
+   */
   public synchronized void rateWindow(int remaining, Instant reset) {
     windowRemaining = remaining;
-    windowReset = reset;
+    windowReset = wholeSecond(reset);
   }
 
   /** Every answer from now on waits this long first. */
@@ -457,7 +480,7 @@ public final class XStub implements AutoCloseable {
   // The current window's headers, a new window begun once the last one has reset.
   private Map<String, String> rateHeaders(Instant now) {
     if (windowReset == null || !now.isBefore(windowReset)) {
-      windowReset = now.plus(options.rateWindow());
+      windowReset = wholeSecond(now.plus(options.rateWindow()));
       windowRemaining = options.rateLimit();
     }
     Map<String, String> headers = new LinkedHashMap<>();
@@ -468,6 +491,7 @@ public final class XStub implements AutoCloseable {
   }
 
   private void token(HttpExchange exchange) throws IOException {
+    tokenRequests.incrementAndGet();
     if (!exchange.getRequestMethod().equals("POST")) {
       respond(exchange, oauthError(405, "invalid_request", "Use POST"), Map.of());
       return;

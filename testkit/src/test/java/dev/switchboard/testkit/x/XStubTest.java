@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,8 +52,12 @@ class XStubTest {
   }
 
   private HttpResponse<String> refresh(String form, String basic) throws Exception {
+    return refresh(x, form, basic);
+  }
+
+  private HttpResponse<String> refresh(XStub stub, String form, String basic) throws Exception {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(x.baseUrl() + "/2/oauth2/token"))
+        HttpRequest.newBuilder(URI.create(stub.baseUrl() + "/2/oauth2/token"))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(form));
     if (basic != null) {
@@ -107,7 +112,7 @@ class XStubTest {
     dm("1", tokens.accessToken(), "application/json", "{\"text\":\"b\"}");
     HttpResponse<String> limited =
         dm("1", tokens.accessToken(), "application/json", "{\"text\":\"c\"}");
-    Instant until = Instant.now().plusSeconds(3600);
+    Instant until = Instant.now().plusSeconds(3600).truncatedTo(ChronoUnit.SECONDS);
     x.rateWindow(5, Instant.now().plusSeconds(900));
     x.usageCap("Daily", until);
     HttpResponse<String> capped =
@@ -160,8 +165,8 @@ class XStubTest {
                       (confidential.options().clientId() + ":s3cret")
                           .getBytes(StandardCharsets.UTF_8));
 
-      assertThat(refresh(form, null).statusCode()).isEqualTo(401);
-      assertThat(refresh(form, basic).statusCode()).isEqualTo(200);
+      assertThat(refresh(confidential, form, null).statusCode()).isEqualTo(401);
+      assertThat(refresh(confidential, form, basic).statusCode()).isEqualTo(200);
     } finally {
       confidential.close();
     }
