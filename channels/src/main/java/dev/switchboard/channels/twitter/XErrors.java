@@ -25,6 +25,7 @@ public final class XErrors {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final int MAX_REASON = 300;
+  private static final Duration MIN_PAUSE = Duration.ofSeconds(1);
 
   private XErrors() {}
 
@@ -72,7 +73,8 @@ public final class XErrors {
    *
    * @param reset the window's {@code x-rate-limit-reset}, or null
    * @param margin added to a reset time (clocks differ)
-   * @param usageCapRetry how long a usage cap holds sends when X names no reset time
+   * @param usageCapRetry how long a usage cap holds sends when X names no reset time (one that has
+   *     passed holds them a second)
    */
   public static SendOutcome classify(
       int status,
@@ -83,16 +85,15 @@ public final class XErrors {
       Duration usageCapRetry) {
     String reason = reason(status, problem);
     if (status == 429) {
+      // A reset time already past (X's clock is not ours) means "now": try again shortly.
+      Duration untilReset =
+          reset == null ? null : max(Duration.between(now, reset), Duration.ZERO).plus(margin);
       if (problem.usageCapped()) {
-        Duration pause =
-            reset != null && reset.isAfter(now)
-                ? Duration.between(now, reset).plus(margin)
-                : usageCapRetry;
-        return new SendOutcome.Throttled(USAGE_CAPPED, pause);
+        return new SendOutcome.Throttled(
+            USAGE_CAPPED, untilReset == null ? usageCapRetry : max(untilReset, MIN_PAUSE));
       }
-      Duration pause =
-          reset != null && reset.isAfter(now) ? Duration.between(now, reset).plus(margin) : null;
-      return new SendOutcome.Throttled(code(status), pause);
+      return new SendOutcome.Throttled(
+          code(status), untilReset == null ? null : max(untilReset, MIN_PAUSE));
     }
     if (status >= 500 || status == 408 || status < 400) {
       return new SendOutcome.TransientFailure(code(status), reason, null);
@@ -122,6 +123,10 @@ public final class XErrors {
     }
     reason = Redaction.text(reason.replaceAll("\\s+", " ").trim());
     return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "...";
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static String text(JsonNode node) {

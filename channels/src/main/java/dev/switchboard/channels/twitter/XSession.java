@@ -69,7 +69,8 @@ final class XSession implements ProviderSession {
       return CompletableFuture.completedFuture(held.get());
     }
     String body = MAPPER.createObjectNode().put("text", message.text()).toString();
-    return tokens
+    CompletableFuture<SendOutcome> result = new CompletableFuture<>();
+    tokens
         .current()
         .thenCompose(
             token ->
@@ -83,7 +84,34 @@ final class XSession implements ProviderSession {
                                     .thenApply(again -> outcome(message, again, true))
                                 : CompletableFuture.completedFuture(
                                     outcome(message, response, false))))
-        .exceptionally(error -> authFailure(message, error));
+        .whenComplete((outcome, error) -> complete(result, message, outcome, error));
+    return result;
+  }
+
+  // Without a token X takes, the attempt did not reach X: it fails with twitter_401 (retried), and
+  // only then is the session reported lost, so the runtime records that answer before it drops the
+  // session (the instance shows down until a session opens with a renewed token). Anything else
+  // that failed is an unknown outcome for the runtime.
+  private void complete(
+      CompletableFuture<SendOutcome> result,
+      OutboundMessage message,
+      SendOutcome outcome,
+      Throwable error) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause == null) {
+      result.complete(outcome);
+    } else if (cause instanceof XAuthException auth) {
+      LOG.warn(
+          "x access token unusable, session lost: provider={} messageId={} cause={}",
+          provider,
+          message.id(),
+          auth.getMessage());
+      result.complete(new SendOutcome.TransientFailure("twitter_401", auth.getMessage(), null));
+      events.sessionLost(auth.getMessage());
+    } else {
+      result.completeExceptionally(cause);
+    }
   }
 
   private CompletableFuture<HttpResponse<String>> post(
@@ -160,23 +188,6 @@ final class XSession implements ProviderSession {
         "twitter_bad_response",
         "X answered " + response.statusCode() + " without a dm_event_id",
         null);
-  }
-
-  // No token X takes: the session is lost (the instance shows down until one is renewed); the
-  // attempt did not reach X and is retried. Anything else is an unknown outcome for the runtime.
-  private SendOutcome authFailure(OutboundMessage message, Throwable error) {
-    Throwable cause =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (!(cause instanceof XAuthException auth)) {
-      throw error instanceof CompletionException c ? c : new CompletionException(error);
-    }
-    LOG.warn(
-        "x access token unusable, session lost: provider={} messageId={} cause={}",
-        provider,
-        message.id(),
-        auth.getMessage());
-    events.sessionLost(auth.getMessage());
-    return new SendOutcome.TransientFailure("twitter_401", auth.getMessage(), null);
   }
 
   @Override

@@ -75,6 +75,11 @@ class XErrorsTest {
         .isEqualTo(new SendOutcome.Throttled("twitter_usage_capped", Duration.ofSeconds(601)));
     assertThat(classify(429, cap, null))
         .isEqualTo(new SendOutcome.Throttled("twitter_usage_capped", CAP_RETRY));
+    // X's reset already behind our clock: the cap is about to end, not an hour away.
+    assertThat(classify(429, cap, NOW.minusSeconds(1)))
+        .isEqualTo(new SendOutcome.Throttled("twitter_usage_capped", Duration.ofSeconds(1)));
+    assertThat(classify(429, "", NOW))
+        .isEqualTo(new SendOutcome.Throttled("twitter_429", Duration.ofSeconds(1)));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.switchboard.channels.twitter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.switchboard.engine.message.OutboundMessage;
 import dev.switchboard.engine.provider.DeliveryReceipt;
@@ -230,6 +231,7 @@ class XProviderTest {
 
     assertThat(later).isInstanceOf(SendOutcome.Sent.class);
     assertThat(x.refreshesUsed()).containsExactly(first.refreshToken(), rotated);
+    assertThat(x.tokenRequests()).isEqualTo(2);
     assertThat(x.accepted()).hasSize(5);
     assertThat(lost).isEmpty();
   }
@@ -266,6 +268,7 @@ class XProviderTest {
 
     assertThat(outcome).isInstanceOf(SendOutcome.TransientFailure.class);
     assertThat(((SendOutcome.TransientFailure) outcome).code()).isEqualTo("twitter_401");
+    awaitLost();
     assertThat(lost).hasSize(1);
     assertThat(lost.get(0))
         .contains("X refused to renew the access token (HTTP 400 invalid_request)")
@@ -287,6 +290,7 @@ class XProviderTest {
     SendOutcome outcome = send(session, "no refresh");
 
     assertThat(((SendOutcome.TransientFailure) outcome).code()).isEqualTo("twitter_401");
+    awaitLost();
     assertThat(lost).singleElement().asString().contains("no refresh token is set");
   }
 
@@ -305,6 +309,7 @@ class XProviderTest {
         provider(settings(x, again, "wrong"), ProviderState.inMemory()).open(events);
     x.expireAccessTokens();
     assertThat(send(wrong, "wrong secret")).isInstanceOf(SendOutcome.TransientFailure.class);
+    awaitLost();
     assertThat(lost).singleElement().asString().contains("HTTP 401 unauthorized_client");
   }
 
@@ -374,6 +379,11 @@ class XProviderTest {
     assertThat(outcome).isInstanceOf(SendOutcome.Sent.class);
     assertThat(afterExpiry).isInstanceOf(SendOutcome.Sent.class);
     assertThat(x.refreshesUsed()).hasSize(2).endsWith(fresh.refreshToken());
+  }
+
+  // The session reports itself lost once its send's answer is out.
+  private void awaitLost() {
+    await("session lost").atMost(Duration.ofSeconds(5)).until(() -> !lost.isEmpty());
   }
 
   private static SendOutcome sendQuietly(ProviderSession session, String text) {
