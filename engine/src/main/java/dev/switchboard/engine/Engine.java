@@ -27,6 +27,7 @@ import dev.switchboard.engine.outbox.OutboxMetrics;
 import dev.switchboard.engine.outbox.OutboxRelay;
 import dev.switchboard.engine.outbox.OutboxState;
 import dev.switchboard.engine.persistence.JournalProbe;
+import dev.switchboard.engine.persistence.ProviderStateTable;
 import dev.switchboard.engine.persistence.SqlStore;
 import dev.switchboard.engine.provider.ChannelRoute;
 import dev.switchboard.engine.provider.ProviderEndpoints;
@@ -132,6 +133,7 @@ public final class Engine {
               return CompletableFuture.completedFuture(Done.getInstance());
             });
     ReceiptIndex index = ReceiptIndex.create(sql, clock, settings.providers().recentIds());
+    ProviderStateTable providerState = ProviderStateTable.create(sql, clock);
     OutboxMarkers outboxMarkers = OutboxMarkers.create(sql);
     Map<String, OutboxMarkers.Marker> resume = outboxMarkers.load();
     JournalTail journalTail = JournalTail.create(sql, system, meters);
@@ -246,7 +248,8 @@ public final class Engine {
                 meters,
                 clock,
                 blocking,
-                settings.delivery().providerTimeout())));
+                settings.delivery().providerTimeout(),
+                providerState)));
     MessageEntity.Dependencies deps =
         new MessageEntity.Dependencies(
             providers.get().guardedBy(optOuts::guard),

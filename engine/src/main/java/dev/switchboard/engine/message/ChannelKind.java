@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 public enum ChannelKind {
   SMS(Pattern.compile("\\+[1-9][0-9]{6,14}"), "an E.164 number such as +447700900123", 0),
   MESSENGER(Pattern.compile("[0-9]{1,32}"), "a page-scoped id (digits)", 2000),
-  TWITTER(Pattern.compile("[0-9]{1,32}"), "a numeric user id", 10000),
+  // X user ids are 64-bit integers: the API refuses a participant_id of more than 19 digits.
+  TWITTER(Pattern.compile("[0-9]{1,19}"), "a numeric user id of 1 to 19 digits", 10000),
   // The sandbox takes SMS-like addresses so demos read naturally; any short token is accepted.
   SANDBOX(
       Pattern.compile("[+]?[A-Za-z0-9._-]{1,64}"), "1..64 letters, digits, '.', '_' or '-'", 1600);

@@ -152,6 +152,7 @@ public final class ProviderHealth implements HealthComponent {
     details.put("queued", queued);
     details.put("throttled", isThrottled());
     details.put("throttledBy", isThrottled() ? throttledBy : null);
+    details.put("throttledUntil", isThrottled() ? throttledUntil.toString() : null);
     CircuitBreaker.Snapshot b = breaker.snapshot();
     details.put("breaker", breaker.enabled() ? b.state().wireName() : "off");
     details.put("breakerSince", b.since().toString());

@@ -57,7 +57,8 @@ public final class ProviderRegistry {
       MeterRegistry meters,
       Clock clock,
       Executor blocking,
-      Duration askTimeout) {}
+      Duration askTimeout,
+      ProviderState state) {}
 
   /** Creates and starts every instance from the factories found on the class path. */
   public static ProviderRegistry start(
@@ -137,7 +138,8 @@ public final class ProviderRegistry {
                 channel.name(),
                 channel.kind(),
                 instance.config(),
-                ctx.getSystem()));
+                ctx.getSystem(),
+                wiring.state()));
     ProviderLimits limits = wiring.settings().limitsFor(adapter, instance.config());
     ProviderHealth health =
         new ProviderHealth(

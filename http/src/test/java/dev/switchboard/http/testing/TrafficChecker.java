@@ -38,10 +38,9 @@ import org.awaitility.core.ConditionTimeoutException;
 public final class TrafficChecker implements AutoCloseable {
   private static final Set<String> TERMINAL = Set.of("delivered", "read", "failed");
   private static final String ACCOUNT = "default";
-  // The channels TestNode enables: their queues hold what is still in flight (with those of any
-  // other channel the checker sent to).
-  private static final List<String> CHANNEL_QUEUES =
-      List.of(new Topology("sandbox", 1).queue(), new Topology("sms", 1).queue());
+  // The channels TestNode enables: their queues (and those of the channels sent to) hold what is
+  // still in flight.
+  private static final List<String> NODE_CHANNELS = List.of("sandbox", "sms");
   // Quorum queues publish their counts every 5 s: a reading taken sooner after the last message
   // went terminal may predate it, so the first one is taken this long after.
   private static final Duration QUEUE_STATS_LAG = Duration.ofSeconds(6);
@@ -265,7 +264,7 @@ public final class TrafficChecker implements AutoCloseable {
       await("every accepted message terminal (" + scenario + ")")
           .atMost(bound)
           .pollInterval(Duration.ofMillis(250))
-          .until(() -> pollTerminal(byId.keySet(), terminal));
+          .until(() -> pollTerminal(byId, terminal));
     } catch (ConditionTimeoutException e) {
       // judged below: what is not terminal is lost
     }
@@ -273,7 +272,8 @@ public final class TrafficChecker implements AutoCloseable {
 
     Tally tally = Tally.of(sends, terminal, provider, node::statusOf);
     List<String> queues = new ArrayList<>();
-    long inFlight = settle ? inFlight(scenario, tally.lost().isEmpty(), queues) : -1;
+    long inFlight =
+        settle ? inFlight(scenario, tally.lost().isEmpty(), queues, channelQueues(byId)) : -1;
     Verdict verdict =
         new Verdict(
             scenario,
@@ -302,7 +302,8 @@ public final class TrafficChecker implements AutoCloseable {
    * most {@link #IN_FLIGHT_BOUND} (not at all when messages were lost), or as last read; -1 when
    * the queues could not be read. {@code queues} gets the last reading, or why there is none.
    */
-  private long inFlight(String scenario, boolean wait, List<String> queues) {
+  private long inFlight(
+      String scenario, boolean wait, List<String> queues, List<String> channelQueues) {
     AtomicReference<List<QueueCounts>> last = new AtomicReference<>();
     AtomicReference<String> error = new AtomicReference<>("no broker given to the checker");
     if (wait) {
@@ -311,12 +312,12 @@ public final class TrafficChecker implements AutoCloseable {
             .pollDelay(QUEUE_STATS_LAG)
             .pollInterval(Duration.ofMillis(500))
             .atMost(IN_FLIGHT_BOUND)
-            .until(() -> readQueues(last, error) == 0);
+            .until(() -> readQueues(last, error, channelQueues) == 0);
       } catch (ConditionTimeoutException e) {
         // judged by the verdict: what is still there is in flight
       }
     } else {
-      readQueues(last, error);
+      readQueues(last, error, channelQueues);
     }
     if (last.get() == null) {
       queues.add(error.get());
@@ -327,17 +328,18 @@ public final class TrafficChecker implements AutoCloseable {
   }
 
   /** Reads every channel queue of every broker into {@code last}; their in-flight sum, or -1. */
-  private long readQueues(AtomicReference<List<QueueCounts>> last, AtomicReference<String> error) {
+  private long readQueues(
+      AtomicReference<List<QueueCounts>> last,
+      AtomicReference<String> error,
+      List<String> channelQueues) {
     if (brokers.isEmpty()) {
       return -1;
     }
     try {
       List<QueueCounts> counts = new ArrayList<>();
-      Set<String> queues = new java.util.LinkedHashSet<>(CHANNEL_QUEUES);
-      sent.forEach(s -> queues.add(new Topology(s.channel(), 1).queue()));
       for (Broker broker : brokers) {
         Map<String, QueueCounts> all = broker.queueCounts();
-        for (String queue : queues) {
+        for (String queue : channelQueues) {
           QueueCounts q = all.get(queue);
           if (q == null) {
             throw new IllegalStateException("no queue " + queue + " among " + all.values());
@@ -391,16 +393,26 @@ public final class TrafficChecker implements AutoCloseable {
     }
   }
 
-  private boolean pollTerminal(Collection<String> ids, Map<String, String> terminal) {
-    for (String id : ids) {
+  // A channel without receipts (X direct messages) ends where its provider record expects: sent.
+  private boolean pollTerminal(Map<String, Sent> byId, Map<String, String> terminal) {
+    for (Map.Entry<String, Sent> entry : byId.entrySet()) {
+      String id = entry.getKey();
       if (!terminal.containsKey(id)) {
         String status = node.statusOf(id);
-        if (status != null && TERMINAL.contains(status)) {
+        if (status != null
+            && (TERMINAL.contains(status)
+                || status.equals(provider.expectedStatus(entry.getValue())))) {
           terminal.put(id, status);
         }
       }
     }
-    return terminal.size() == ids.size();
+    return terminal.size() == byId.size();
+  }
+
+  private static List<String> channelQueues(Map<String, Sent> byId) {
+    Set<String> channels = new java.util.LinkedHashSet<>(NODE_CHANNELS);
+    byId.values().forEach(s -> channels.add(s.channel()));
+    return channels.stream().map(channel -> new Topology(channel, 1).queue()).toList();
   }
 
   private String metrics(Collection<Sent> accepted) {
