@@ -34,6 +34,8 @@ import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One message's life, event sourced and sharded by message id. The API {@link Accept}s it (durable
@@ -195,6 +197,8 @@ public final class MessageEntity
   private final TimerScheduler<Command> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Dependencies deps;
+  private static final Logger LOG = LoggerFactory.getLogger(MessageEntity.class);
+
   private final String messageId;
   // In memory only: the consumers waiting for this message to leave our hands; when the attempt
   // running in this incarnation began (null while none: after a crash none is); and whether this
@@ -400,14 +404,20 @@ public final class MessageEntity
     }
   }
 
-  private static SendOutcome unknownOutcome(Throwable error) {
+  // Runs on the completing thread, not the actor's: only final fields and the static logger.
+  private SendOutcome unknownOutcome(Throwable error) {
     Throwable cause = error.getCause() != null ? error.getCause() : error;
     if (cause instanceof TimeoutException) {
       return new SendOutcome.TransientFailure(
           "provider_timeout", "the provider did not answer in time", null);
     }
+    // The cause's own text is a library's: logged, never shown in the message.
+    LOG.warn(
+        "send failed before the provider answered: messageId={} cause={}",
+        messageId,
+        cause.toString());
     return new SendOutcome.TransientFailure(
-        "provider_error", String.valueOf(cause.getMessage()), null);
+        "provider_error", "the send ended without the provider's answer", null);
   }
 
   private Effect<Event, MessageState> onAttemptFinished(MessageState state, AttemptFinished done) {

@@ -353,7 +353,9 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
     }
     Pending pending = answered.pending();
     SendOutcome outcome =
-        answered.error() == null ? answered.outcome() : unknownOutcome(answered.error());
+        answered.error() == null
+            ? answered.outcome()
+            : unknownOutcome(answered.error(), pending.send.message().id());
     if (outcome instanceof SendOutcome.Throttled throttled) {
       setup.metrics().throttled();
       Duration pause =
@@ -405,13 +407,23 @@ public final class ProviderRuntime extends AbstractBehavior<ProviderRuntime.Comm
     return this;
   }
 
-  private static SendOutcome unknownOutcome(Throwable error) {
+  // The adapter's own words stay in the log: a message's error is read by customers.
+  private SendOutcome unknownOutcome(Throwable error, String messageId) {
     Throwable cause = error.getCause() != null ? error.getCause() : error;
     if (cause instanceof TimeoutException) {
       return new SendOutcome.TransientFailure(
           "provider_timeout", "the provider did not answer in time", null);
     }
-    return new SendOutcome.TransientFailure("provider_error", describe(cause), null);
+    getContext()
+        .getLog()
+        .warn(
+            "provider send ended without an answer: provider={} channel={} messageId={} cause={}",
+            setup.name(),
+            setup.health().channel(),
+            messageId,
+            describe(cause));
+    return new SendOutcome.TransientFailure(
+        "provider_error", "the send ended without the provider's answer", null);
   }
 
   private static String resultClass(SendOutcome outcome) {

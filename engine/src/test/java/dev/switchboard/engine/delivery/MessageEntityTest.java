@@ -605,6 +605,11 @@ class MessageEntityTest {
         .filteredOn(h -> h.status() == MessageStatus.RETRYING)
         .extracting(h -> h.error().code())
         .containsExactly("provider_error");
+    assertThat(state.history())
+        .filteredOn(h -> h.status() == MessageStatus.RETRYING)
+        .extracting(h -> h.error().message())
+        .as("our words, not the exception's")
+        .containsExactly("the send ended without the provider's answer");
   }
 
   @Test

@@ -21,8 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class OptOutRoutes extends AllDirectives {
   private static final Logger LOG = LoggerFactory.getLogger(OptOutRoutes.class);
-  static final int DEFAULT_LIMIT = 20;
-  static final int MAX_LIMIT = 100;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final OptOuts optOuts;
@@ -64,18 +62,14 @@ public final class OptOutRoutes extends AllDirectives {
           ApiError.invalid(
               "channel", "is not a channel of this engine; enabled: " + enabledChannels));
     }
-    int limit;
-    try {
-      limit = limitText.map(Integer::parseInt).orElse(DEFAULT_LIMIT);
-    } catch (NumberFormatException e) {
-      limit = -1;
+    Optional<Integer> asked = PageLimit.parse(limitText);
+    if (asked.isEmpty()) {
+      return complete(PageLimit.invalid());
     }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      return complete(ApiError.invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT));
-    }
+    int limit = asked.get();
     Optional<OptOutPage.Cursor> cursor = cursorText.flatMap(OptOutPage.Cursor::parse);
     if (cursorText.isPresent() && cursor.isEmpty()) {
-      return complete(ApiError.invalid("cursor", "is not a cursor this API returned"));
+      return complete(PageLimit.invalidCursor());
     }
     return onComplete(
         optOuts.list(account.id(), channel, limit, cursor),

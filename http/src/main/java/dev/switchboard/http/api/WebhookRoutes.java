@@ -25,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WebhookRoutes extends AllDirectives {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookRoutes.class);
-  static final int DEFAULT_LIMIT = 20;
-  static final int MAX_LIMIT = 100;
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final Webhooks webhooks;
@@ -60,18 +58,14 @@ public final class WebhookRoutes extends AllDirectives {
   }
 
   private Route list(Account account, Optional<String> limitText, Optional<String> cursorText) {
-    int limit;
-    try {
-      limit = limitText.map(Integer::parseInt).orElse(DEFAULT_LIMIT);
-    } catch (NumberFormatException e) {
-      limit = -1;
+    Optional<Integer> asked = PageLimit.parse(limitText);
+    if (asked.isEmpty()) {
+      return complete(PageLimit.invalid());
     }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      return complete(ApiError.invalid("limit", "must be a whole number from 1 to " + MAX_LIMIT));
-    }
+    int limit = asked.get();
     Optional<FailedPage.Cursor> cursor = cursorText.flatMap(FailedPage.Cursor::parse);
     if (cursorText.isPresent() && cursor.isEmpty()) {
-      return complete(ApiError.invalid("cursor", "is not a cursor this API returned"));
+      return complete(PageLimit.invalidCursor());
     }
     return answer(
         webhooks.failed(account.id(), limit, cursor),
