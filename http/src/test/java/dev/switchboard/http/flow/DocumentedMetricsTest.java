@@ -44,7 +44,8 @@ class DocumentedMetricsTest {
           "switchboard_provider_ids",
           "switchboard_reconciler",
           "switchboard_reconciler_receipts",
-          "switchboard_opt_outs");
+          "switchboard_opt_outs",
+          "switchboard_provider_state");
 
   /** A family named with a wildcard ({@code switchboard_provider_*}) in the docs' prose. */
   private static final Set<String> WILDCARDS = Set.of("switchboard_provider");
