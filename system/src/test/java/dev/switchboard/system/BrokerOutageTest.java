@@ -48,6 +48,7 @@ class BrokerOutageTest {
     try (EngineJar engine = new EngineJar(dataDir, broker.amqpUri(), "", Map.of(), List.of())) {
       engine.start();
       int duringOutage;
+      String waiting;
       Traffic traffic = new Traffic(engine, "sandbox", 8, Duration.ofMillis(200));
       try (traffic) {
         await("100 accepted before the outage")
@@ -59,6 +60,25 @@ class BrokerOutageTest {
             .atMost(Duration.ofSeconds(30))
             .until(() -> readiness(engine).equals("200 DEGRADED"));
         int atStop = traffic.acceptedCount();
+        await("the outbox relays, its depth and age in health")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> {
+                  JsonNode outbox = component(engine, "outbox.sandbox");
+                  return outbox.path("mode").asText().equals("relay")
+                      && outbox.path("depth").asLong() > 0;
+                });
+        assertThat(component(engine, "broker.sandbox").path("status").asText()).isEqualTo("DOWN");
+        long started = System.nanoTime();
+        var answer =
+            engine.post(
+                "/v1/messages",
+                "{\"channel\":\"sandbox\",\"to\":\"+447700912345\",\"text\":\"x\"}");
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+        assertThat(millis).as("answered without waiting for the broker").isLessThan(3_000);
+        waiting = JSON.readTree(answer.body()).path("id").asText();
+        assertThat(read(engine, waiting).path("status").asText()).isEqualTo("accepted");
         await("ready for the whole outage")
             .during(OUTAGE)
             .atMost(OUTAGE.plusSeconds(10))
@@ -73,10 +93,17 @@ class BrokerOutageTest {
             .until(() -> traffic.acceptedCount() >= target);
       }
       assertThat(duringOutage).as("messages accepted while the broker was down").isGreaterThan(500);
+      await("the API publishes by itself again")
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> component(engine, "outbox.sandbox").path("mode").asText().equals("direct"));
+      assertThat(metric(engine, "switchboard_outbox_published_total"))
+          .as("published by the relay from the journal")
+          .isGreaterThanOrEqualTo(duringOutage);
       assertThat(traffic.unavailable()).as("503 answers").isZero();
       assertThat(traffic.unexpected()).as("answers other than 202").isZero();
 
-      List<String> accepted = traffic.accepted();
+      List<String> accepted = new java.util.ArrayList<>(traffic.accepted());
+      accepted.add(waiting);
       List<String> pending = new ArrayList<>(accepted);
       await("every accepted message delivered; log " + engine.log())
           .atMost(Duration.ofSeconds(180))
@@ -117,6 +144,21 @@ class BrokerOutageTest {
   private static String readiness(EngineJar engine) throws Exception {
     var answer = engine.get("/health/ready");
     return answer.statusCode() + " " + JSON.readTree(answer.body()).path("status").asText();
+  }
+
+  private static JsonNode component(EngineJar engine, String name) throws Exception {
+    return JSON.readTree(engine.management("/health/ready").body()).path("components").path(name);
+  }
+
+  // The sum of a metric's series in the management port's scrape.
+  private static double metric(EngineJar engine, String name) throws Exception {
+    double sum = 0;
+    for (String line : engine.management("/metrics").body().split("\n")) {
+      if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return sum;
   }
 
   private static JsonNode read(EngineJar engine, String id) throws Exception {

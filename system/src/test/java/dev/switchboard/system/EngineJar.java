@@ -28,6 +28,7 @@ final class EngineJar implements AutoCloseable {
   private final Map<String, String> env;
   private final List<String> jvmOptions;
   private final int httpPort;
+  private final int managementPort;
   private final String apiKey;
   private final Path log;
   private final HttpClient http =
@@ -50,10 +51,12 @@ final class EngineJar implements AutoCloseable {
       throw new IllegalStateException("no engine jar at " + JAR.toAbsolutePath());
     }
     this.httpPort = freePort();
+    this.managementPort = freePort();
     this.apiKey = "system-" + UUID.randomUUID();
     this.log = Files.createTempFile("switchboard-system-", ".log");
     Map<String, String> e = new HashMap<>();
     e.put("SWITCHBOARD_HTTP_PORT", Integer.toString(httpPort));
+    e.put("SWITCHBOARD_MANAGEMENT_PORT", Integer.toString(managementPort));
     e.put("SWITCHBOARD_API_KEY", apiKey);
     e.put("SWITCHBOARD_DATA_DIR", dataDir.toString());
     e.put("SWITCHBOARD_AMQP_URI", amqpUri);
@@ -125,6 +128,16 @@ final class EngineJar implements AutoCloseable {
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GETs from the management port: health with every component, metrics. */
+  HttpResponse<String> management(String path) throws IOException, InterruptedException {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+            .timeout(Duration.ofSeconds(10))
+            .GET()
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   Path log() {

@@ -178,7 +178,7 @@ abstract class ReconcilerContract {
   @Test
   void aMessageWaitingForItsReceiptDoesNotHoldTheWatermarkBackAndItsWindowStillCloses()
       throws Exception {
-    TestNode node = node("parked", Map.of("switchboard.engine.channels.sms.receipt-window", "15s"));
+    TestNode node = node("parked", Map.of("switchboard.engine.channels.sms.receipt-window", "10s"));
     TestNode.Response sent =
         node.post("/v1/messages", "{\"channel\":\"sms\",\"to\":\"+447700900123\",\"text\":\"hi\"}");
     String id = sent.json().path("id").asText();
@@ -196,7 +196,7 @@ abstract class ReconcilerContract {
     JsonNode closed = read(node, id);
     assertThat(closed.path("error").path("code").asText()).isEqualTo("no_receipt");
     assertThat(closed.path("error").path("message").asText())
-        .isEqualTo("no delivery receipt within 15s");
+        .isEqualTo("no delivery receipt within 10s");
     await().atMost(SETTLE).until(() -> query(node, parked, List.of("Message|" + id)) == 0);
   }
 
