@@ -203,7 +203,8 @@ public final class SwitchboardApp implements AutoCloseable {
         new OptOutRoutes(engine.optOuts(), channels),
         new HealthRoutes(engine.health()),
         new MetricsRoutes(meters),
-        meters);
+        meters,
+        http.bodyReadTimeout());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -34,6 +35,7 @@ public final class ApiRoutes extends AllDirectives {
   private final HealthRoutes health;
   private final MetricsRoutes metrics;
   private final UnexpectedErrors unexpected;
+  private final Duration bodyReadTimeout;
 
   public ApiRoutes(
       ApiKeys keys,
@@ -44,7 +46,8 @@ public final class ApiRoutes extends AllDirectives {
       OptOutRoutes optOuts,
       HealthRoutes health,
       MetricsRoutes metrics,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Duration bodyReadTimeout) {
     this.keys = keys;
     this.limits = limits;
     this.meters = meters;
@@ -55,6 +58,7 @@ public final class ApiRoutes extends AllDirectives {
     this.health = health;
     this.metrics = metrics;
     this.unexpected = new UnexpectedErrors(meters);
+    this.bodyReadTimeout = bodyReadTimeout;
   }
 
   public Route routes() {
@@ -98,15 +102,30 @@ public final class ApiRoutes extends AllDirectives {
                   .map(h -> h.substring(7).trim());
           return key.flatMap(keys::authenticate)
               .map(this::limited)
-              .orElseGet(() -> complete(ApiError.unauthorized()));
+              .orElseGet(() -> afterBody(ApiError.unauthorized()));
         });
+  }
+
+  // Answering while the client still sends its body would reset the connection under the answer
+  // (the server closes it with the body unread): read the body first, bounded by the server's
+  // content length and the body-read timeout, then answer whatever came of it.
+  private Route afterBody(HttpResponse response) {
+    return extractRequestEntity(
+        entity ->
+            entity.isKnownEmpty()
+                ? complete(response)
+                : extractMaterializer(
+                    materializer ->
+                        onComplete(
+                            entity.toStrict(bodyReadTimeout.toMillis(), materializer),
+                            read -> complete(response))));
   }
 
   private Route limited(Account account) {
     Duration wait = limits.acquire(account);
     if (!wait.isZero()) {
       meters.counter("switchboard.http.rate.limited", "account", account.id()).increment();
-      return complete(ApiError.rateLimited(wait));
+      return afterBody(ApiError.rateLimited(wait));
     }
     return concat(messages.routes(account), webhooks.routes(account), optOuts.routes(account));
   }
@@ -134,7 +153,7 @@ public final class ApiRoutes extends AllDirectives {
         .handleAll(
             MethodRejection.class,
             rejections ->
-                complete(
+                afterBody(
                     ApiError.of(
                             StatusCodes.METHOD_NOT_ALLOWED,
                             "method_not_allowed",
@@ -159,8 +178,8 @@ public final class ApiRoutes extends AllDirectives {
         // Never a rejection's own text: it names pekko-http's classes and may quote the request.
         .handle(
             Rejection.class,
-            rejection -> complete(ApiError.invalid(null, "the request is not valid here")))
-        .handleNotFound(complete(ApiError.notFound("no such resource")))
+            rejection -> afterBody(ApiError.invalid(null, "the request is not valid here")))
+        .handleNotFound(afterBody(ApiError.notFound("no such resource")))
         .build();
   }
 }

@@ -171,7 +171,8 @@ class FuzzTest {
 
   // The JDK client may reuse a kept-alive connection the server has just closed (after refusing
   // an oversized body, say) and read nothing: a client retries that once on a new connection, and
-  // only a second failure counts.
+  // only a second failure counts. The retry gets a client of its own: the shared one's pool may
+  // hold more connections closed the same way.
   private HttpResponse<String> send(HttpClient http, HttpRequest request)
       throws IOException, InterruptedException {
     try {
@@ -181,7 +182,12 @@ class FuzzTest {
         throw e;
       }
       reusedClosed.incrementAndGet();
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpClient fresh =
+          HttpClient.newBuilder()
+              .connectTimeout(Duration.ofSeconds(5))
+              .version(HttpClient.Version.HTTP_1_1)
+              .build();
+      return fresh.send(request, HttpResponse.BodyHandlers.ofString());
     }
   }
 
