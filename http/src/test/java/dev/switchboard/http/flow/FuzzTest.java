@@ -62,6 +62,9 @@ class FuzzTest {
           "/v1/channels/sms/twilio/status");
 
   private final AtomicInteger reusedClosed = new AtomicInteger();
+  private final AtomicInteger oversizedReset = new AtomicInteger();
+  // pekko.http.server.parsing.max-content-length in switchboard-http-pekko.conf.
+  private static final int SERVER_MAX_BODY = 1024 * 1024;
   private String amqpUri;
   private TestNode node;
 
@@ -115,6 +118,9 @@ class FuzzTest {
 
     assertThat(problems).as("seed %d", seed).isEmpty();
     assertThat(reusedClosed.get()).as("requests sent again on a new connection").isLessThan(100);
+    assertThat(oversizedReset.get())
+        .as("oversized bodies answered by a reset rather than 413")
+        .isLessThan(20);
     assertThat(byStatus4xx.get())
         .as("the generator reaches the error paths")
         .isGreaterThan(REQUESTS / 4);
@@ -161,6 +167,13 @@ class FuzzTest {
     try {
       response = send(http, request.build());
     } catch (IOException e) {
+      if (body.length > SERVER_MAX_BODY && String.valueOf(e.getMessage()).contains("no bytes")) {
+        // A body over the server's bound is refused before it is read (reading it would let any
+        // client make the server take in unbounded input): its 413 may be lost to the reset that
+        // closing under a client still sending causes. Not an unanswered request of ours.
+        oversizedReset.incrementAndGet();
+        return null;
+      }
       return method + " " + path + ": no answer (" + e + ")";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
